@@ -1,0 +1,36 @@
+# Every target bootstraps .venv from constraints.txt on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= ../shared/data
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck train evaluate bench fuzz soak audit peer clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)  ## start gunicorn on port 8000 with the shipped model
+	$(BIN)/gunicorn -c gunicorn.conf.py "service:create_app()"
+
+test: $(STAMP) lint typecheck  ## lint, type-check and run the whole test suite
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check service training tests benchmarks
+	$(BIN)/ruff format --check service training tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+train: $(STAMP)  ## train the shipped model from ../shared/data
+	$(BIN)/python -m training train --data $(DATA)
+
+evaluate: $(STAMP)  ## evaluate the shipped model and rewrite metrics.json and the model card
+	$(BIN)/python -m training evaluate --data $(DATA)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,128 @@
+"""A multi-signal linear classifier that learns each signal only from rows that know it.
+
+Its import path is part of the model file format (the pickled Pipeline names this class).
+
+All signals share one float32 weight matrix, so scoring a document is a single sparse
+matrix product, and each feature's contribution to a score (for explanations) is the
+feature value times its weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+
+def _sigmoid(z: NDArray[np.floating]) -> NDArray[np.float32]:
+    """Return the logistic function of z without overflow warnings."""
+    return (0.5 * (1.0 + np.tanh(0.5 * z))).astype(np.float32)
+
+
+class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Fit one logistic regression per signal on its known rows, then Platt-calibrate it.
+
+    ``y`` is a float matrix with one column per signal: 1, 0, or NaN for "this row's
+    dataset says nothing about this signal".
+    """
+
+    def __init__(
+        self,
+        *,
+        signals: Sequence[str] = (),
+        C: float | Sequence[float] = 4.0,  # noqa: N803 - scikit-learn's name for it
+        class_weight: str | None = "balanced",
+        calibration_folds: int = 3,
+        random_state: int = 0,
+    ) -> None:
+        self.signals = signals
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    def _c_for(self, k: int) -> float:
+        """Return the regularisation strength for signal k."""
+        return float(self.C) if isinstance(self.C, int | float) else float(self.C[k])
+
+    def fit(
+        self,
+        X: sp.csr_matrix,  # noqa: N803
+        y: NDArray[np.floating],
+        sample_weight: NDArray[np.floating] | None = None,
+    ) -> MultiSignalClassifier:
+        """Learn weights and calibration per signal from the rows whose label is known."""
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim != 2 or y.shape[1] != len(self.signals):
+            raise ValueError(f"y must have one column per signal ({len(self.signals)})")
+        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight)
+        n_features = X.shape[1]
+        self.coef_ = np.zeros((n_features, len(self.signals)), dtype=np.float32)
+        self.intercept_ = np.zeros(len(self.signals), dtype=np.float32)
+        self.platt_ = np.zeros((len(self.signals), 2), dtype=np.float64)
+        self.n_known_ = np.zeros(len(self.signals), dtype=np.int64)
+        for k in range(len(self.signals)):
+            known = ~np.isnan(y[:, k])
+            rows, labels, w = X[known], y[known, k].astype(int), weights[known]
+            self.n_known_[k] = int(known.sum())
+            model = self._logistic(k)
+            model.fit(rows, labels, sample_weight=w)
+            self.coef_[:, k] = model.coef_.ravel().astype(np.float32)
+            self.intercept_[k] = np.float32(model.intercept_[0])
+            self.platt_[k] = self._platt(k, rows, labels, w)
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def _logistic(self, k: int) -> LogisticRegression:
+        """Return an unfitted logistic regression for signal k."""
+        return LogisticRegression(
+            C=self._c_for(k),
+            class_weight=self.class_weight,
+            solver="liblinear",
+            max_iter=2000,
+            random_state=self.random_state,
+        )
+
+    def _platt(
+        self, k: int, rows: sp.csr_matrix, labels: NDArray[np.int_], w: NDArray[np.floating]
+    ) -> tuple[float, float]:
+        """Fit sigmoid calibration on out-of-fold decision values (Platt scaling)."""
+        folds = StratifiedKFold(
+            n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state
+        )
+        margins = cross_val_predict(
+            self._logistic(k),
+            rows,
+            labels,
+            cv=folds,
+            method="decision_function",
+            params={"sample_weight": w},
+        )
+        calibrator = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
+        calibrator.fit(margins.reshape(-1, 1), labels, sample_weight=w / w.mean())
+        return float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0])
+
+    def decision_function(self, X: sp.csr_matrix) -> NDArray[np.float32]:  # noqa: N803
+        """Return raw margins, one column per signal."""
+        margins = X @ self.coef_
+        return np.asarray(margins, dtype=np.float32) + self.intercept_
+
+    def predict_proba(self, X: sp.csr_matrix) -> NDArray[np.float32]:  # noqa: N803
+        """Return calibrated probabilities, one column per signal."""
+        margins = self.decision_function(X)
+        return _sigmoid(margins * self.platt_[:, 0] + self.platt_[:, 1])
+
+    def predict(self, X: sp.csr_matrix) -> NDArray[np.int_]:  # noqa: N803
+        """Return 0/1 flags at probability 0.5, one column per signal."""
+        return (self.predict_proba(X) >= 0.5).astype(int)
+
+    def contributions(self, row: sp.csr_matrix, k: int) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+        """Return (feature indices, calibrated-logit contributions) of one row to signal k."""
+        indices = row.indices
+        values = row.data * self.coef_[indices, k] * np.float32(self.platt_[k, 0])
+        return indices, values.astype(np.float32)

@@ -1,0 +1,233 @@
+"""Sentence features: word n-grams, cue lexicons and attribution structure, all with spans.
+
+The import path of this module is part of the model file format: the pickled Pipeline
+refers to these classes by name, so move or rename them only together with a new model.
+
+Every feature a sentence fires is a *hit* with a character span, so one tokenization
+serves both the sparse matrix the classifier reads and the evidence spans it explains with.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+# Apostrophes inside words stay in the token ("didn't", "Russia’s"); digits fold to one shape.
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+_DIGIT = re.compile(r"\d")
+
+# Verbs and phrases that attribute speech or belief to a source.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    """
+    said says say saying told tell tells telling added adds noted notes stated states
+    claimed claims claim claiming alleged alleges allege asserted asserts insisted insists
+    argued argues argue believe believes believed think thinks suggest suggests suggested
+    warned warns warn reported reports confirmed confirms denied denies acknowledged
+    explained explains according announced announces revealed reveals wrote writes
+    estimated estimates predicted predicts contend contends contended maintained maintains
+    described describes indicated indicates disclosed discloses speculated speculate
+    fear fears feared worry worries worried expect expects expected
+    """.split()
+)
+
+# Nouns that name a source the reader cannot identify when they stand without a name.
+GENERIC_SOURCES: frozenset[str] = frozenset(
+    """
+    official officials source sources aide aides insider insiders person people expert
+    experts analyst analysts critic critics observer observers spokesperson spokesman
+    spokeswoman diplomat diplomats investigator investigators authorities member members
+    lawmaker lawmakers staffer staffers adviser advisers advisor advisors someone some many
+    others several reports report witnesses residents economists scientists researchers
+    commentators supporters opponents democrats republicans conservatives liberals
+    insiders familiar unnamed anonymous anonymity
+    """.split()
+)
+
+PRONOUNS: frozenset[str] = frozenset("he she they we i it his her their".split())
+
+# Agentless attribution: "it is believed", "was reported", "reportedly", "is said to".
+_AGENTLESS = re.compile(
+    r"\b(?:it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+)?"
+    r"(?:believed|reported|said|claimed|alleged|rumou?red|thought|understood|suggested))"
+    r"|\b(?:is|are|was|were)\s+(?:widely\s+)?(?:said|believed|reported|thought|rumou?red)\s+to\b"
+    r"|\breportedly\b|\ballegedly\b|\bpurportedly\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One feature occurrence: its name and the character span that fired it."""
+
+    feature: str
+    start: int
+    end: int
+
+
+def _token_form(token: str) -> str:
+    """Return the lowercased token with every digit folded to 0."""
+    lowered = token.lower()
+    return _DIGIT.sub("0", lowered) if any(c.isdigit() for c in lowered) else lowered
+
+
+def _lexicon_table(lexicons: Mapping[str, Sequence[str]]) -> tuple[dict[tuple[str, ...], list[str]], int]:
+    """Index lexicon phrases by their token tuple so matching is one dict lookup per n-gram."""
+    table: dict[tuple[str, ...], list[str]] = {}
+    longest = 1
+    for name, phrases in sorted(lexicons.items()):
+        for phrase in phrases:
+            key = tuple(_token_form(t) for t in _TOKEN.findall(phrase))
+            if not key:
+                continue
+            longest = max(longest, len(key))
+            names = table.setdefault(key, [])
+            if name not in names:
+                names.append(name)
+    return table, longest
+
+
+class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Turn sentences into sublinear tf-idf word n-grams plus named cue features.
+
+    Parameters follow scikit-learn conventions: set in ``__init__``, learned state ends in ``_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        ngram_max: int = 3,
+        min_df: int = 2,
+        max_features: int | None = 150_000,
+        lexicons: Mapping[str, Sequence[str]] | None = None,
+        cue_weight: float = 1.0,
+    ) -> None:
+        self.ngram_max = ngram_max
+        self.min_df = min_df
+        self.max_features = max_features
+        self.lexicons = lexicons
+        self.cue_weight = cue_weight
+
+    # -- hits -----------------------------------------------------------------------------
+
+    def iter_hits(self, text: str) -> Iterator[Hit]:
+        """Yield every n-gram and cue feature the sentence fires, with its character span."""
+        matches = list(_TOKEN.finditer(text))
+        forms = [_token_form(m.group()) for m in matches]
+        starts = [m.start() for m in matches]
+        ends = [m.end() for m in matches]
+        count = len(forms)
+        for n in range(1, self.ngram_max + 1):
+            for i in range(count - n + 1):
+                yield Hit(" ".join(forms[i : i + n]), starts[i], ends[i + n - 1])
+        yield from self._cue_hits(text, matches, forms)
+
+    def _cue_hits(self, text: str, matches: Sequence[re.Match[str]], forms: Sequence[str]) -> Iterator[Hit]:
+        """Yield lexicon, attribution-structure and agentless-attribution cue hits."""
+        table, longest = self._lexicon_index()
+        count = len(forms)
+        for i in range(count):
+            for n in range(1, min(longest, count - i) + 1):
+                names = table.get(tuple(forms[i : i + n]))
+                if names:
+                    for name in names:
+                        yield Hit(f"cue:{name}", matches[i].start(), matches[i + n - 1].end())
+        for i, form in enumerate(forms):
+            if form in REPORTING_VERBS:
+                kind, j = _attribution_subject(matches, forms, i)
+                left, right = (j, i) if j <= i else (i, j)
+                yield Hit(f"attr:{kind}", matches[left].start(), matches[right].end())
+        for m in _AGENTLESS.finditer(text):
+            yield Hit("attr:agentless", m.start(), m.end())
+
+    def _lexicon_index(self) -> tuple[dict[tuple[str, ...], list[str]], int]:
+        """Return the phrase index, built once per fitted object."""
+        index = getattr(self, "lexicon_index_", None)
+        if index is None:
+            index = _lexicon_table(self.lexicons or {})
+            self.lexicon_index_ = index
+        return index
+
+    # -- sklearn API ----------------------------------------------------------------------
+
+    def fit(self, texts: Sequence[str], y: object = None) -> SentenceFeatures:
+        """Learn the vocabulary and inverse document frequencies."""
+        self.lexicon_index_ = _lexicon_table(self.lexicons or {})
+        document_frequency: Counter[str] = Counter()
+        for text in texts:
+            document_frequency.update({hit.feature for hit in self.iter_hits(text)})
+        kept = [
+            (feature, df)
+            for feature, df in document_frequency.items()
+            if df >= self.min_df or feature.startswith(("cue:", "attr:"))
+        ]
+        # Keep the most frequent features; ties break by name so the vocabulary is deterministic.
+        kept.sort(key=lambda item: (-item[1], item[0]))
+        if self.max_features is not None:
+            kept = kept[: self.max_features]
+        kept.sort(key=lambda item: item[0])
+        n_docs = max(len(texts), 1)
+        self.vocabulary_: dict[str, int] = {feature: i for i, (feature, _) in enumerate(kept)}
+        self.idf_ = np.array(
+            [math.log((1 + n_docs) / (1 + df)) + 1.0 for _, df in kept], dtype=np.float32
+        )
+        cue_mask = np.array([f.startswith(("cue:", "attr:")) for f, _ in kept], dtype=bool)
+        self.idf_[cue_mask] *= np.float32(self.cue_weight)
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """Return the L2-normalised sublinear tf-idf matrix (float32, one row per sentence)."""
+        vocabulary = self.vocabulary_
+        indptr = [0]
+        indices: list[int] = []
+        raw_counts: list[int] = []
+        for text in texts:
+            counts: Counter[int] = Counter()
+            for hit in self.iter_hits(text):
+                index = vocabulary.get(hit.feature)
+                if index is not None:
+                    counts[index] += 1
+            indices.extend(counts.keys())
+            raw_counts.extend(counts.values())
+            indptr.append(len(indices))
+        values = 1.0 + np.log(np.asarray(raw_counts, dtype=np.float32))
+        matrix = sp.csr_matrix(
+            (values, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            shape=(len(indptr) - 1, len(vocabulary)),
+            dtype=np.float32,
+        )
+        matrix = sp.csr_matrix(matrix.multiply(self.idf_), dtype=np.float32)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Return feature names in column order."""
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for feature, index in self.vocabulary_.items():
+            names[index] = feature
+        return names
+
+
+def _attribution_subject(
+    matches: Sequence[re.Match[str]], forms: Sequence[str], verb: int
+) -> tuple[str, int]:
+    """Classify who a reporting verb credits: vague, named, pronoun or none, and where."""
+    window = [*range(max(0, verb - 4), verb), *range(verb + 1, min(len(forms), verb + 4))]
+    for j in window:
+        if forms[j] in GENERIC_SOURCES:
+            return "vague", j
+    for j in window:
+        token = matches[j].group()
+        if token[:1].isupper() and j > 0 and forms[j] not in REPORTING_VERBS:
+            return "named", j
+    for j in window:
+        if forms[j] in PRONOUNS:
+            return "pronoun", j
+    return "none", verb

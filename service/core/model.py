@@ -1,0 +1,166 @@
+"""Load the shipped model safely and run it over sentences.
+
+A model directory holds ``model.joblib`` (one scikit-learn Pipeline: SentenceFeatures then
+MultiSignalClassifier) and ``metadata.json`` (name, version, thresholds, sha256, metrics).
+The file's sha256 is checked against the metadata *before* unpickling, because unpickling
+runs code: a swapped or corrupted file must never get that far.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.pipeline import Pipeline
+
+from service.core.classifier import MultiSignalClassifier
+from service.core.errors import (
+    ModelFileMissingError,
+    ModelFormatError,
+    ModelIntegrityError,
+)
+from service.core.features import SentenceFeatures
+
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "misinfo-signals-v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A span of a sentence that pushed one signal's score up."""
+
+    signal: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Model:
+    """A loaded, verified model with its thresholds."""
+
+    name: str
+    version: str
+    signals: tuple[str, ...]
+    thresholds: Mapping[str, float]
+    pipeline: Pipeline
+    sha256: str
+    metadata: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def features(self) -> SentenceFeatures:
+        """Return the pipeline's feature step."""
+        step: SentenceFeatures = self.pipeline.steps[0][1]
+        return step
+
+    @property
+    def classifier(self) -> MultiSignalClassifier:
+        """Return the pipeline's classifier step."""
+        step: MultiSignalClassifier = self.pipeline.steps[-1][1]
+        return step
+
+    def vectorize(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Return the feature rows for texts (one transform call for the whole batch)."""
+        return self.features.transform(texts)
+
+    def probabilities(self, rows: sp.csr_matrix) -> NDArray[np.float32]:
+        """Return calibrated scores, one column per signal in ``self.signals`` order."""
+        return self.classifier.predict_proba(rows)
+
+    def explain(
+        self, text: str, row: sp.csr_matrix, signal: str, *, top: int = 3
+    ) -> list[Phrase]:
+        """Return the phrases of text that raised signal's score most, merged and ranked."""
+        k = self.signals.index(signal)
+        indices, contributions = self.classifier.contributions(row, k)
+        weight_of = dict(zip(indices.tolist(), contributions.tolist(), strict=True))
+        vocabulary = self.features.vocabulary_
+        spans: dict[tuple[int, int], float] = {}
+        for hit in self.features.iter_hits(text):
+            index = vocabulary.get(hit.feature)
+            if index is None:
+                continue
+            weight = weight_of.get(index, 0.0)
+            if weight > 0:
+                key = (hit.start, hit.end)
+                spans[key] = spans.get(key, 0.0) + weight
+        return _merge_spans(signal, spans, top=top)
+
+
+def _merge_spans(signal: str, spans: Mapping[tuple[int, int], float], *, top: int) -> list[Phrase]:
+    """Merge overlapping positive spans into phrases and keep the strongest few."""
+    merged: list[list[float]] = []
+    for (start, end), weight in sorted(spans.items()):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] += weight
+        else:
+            merged.append([start, end, weight])
+    strongest = sorted(merged, key=lambda item: -item[2])[:top]
+    return [
+        Phrase(signal, int(start), int(end), round(float(weight), 4))
+        for start, end, weight in sorted(strongest, key=lambda item: item[0])
+    ]
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_metadata(model_dir: Path) -> dict[str, Any]:
+    """Read and minimally validate metadata.json."""
+    path = model_dir / METADATA_FILE
+    if not path.is_file():
+        raise ModelFileMissingError("metadata file not found", path=path)
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFormatError(f"unreadable metadata ({exc})", path=path) from exc
+    required = ("name", "version", "signals", "thresholds", "sha256")
+    missing = [key for key in required if not isinstance(metadata, dict) or key not in metadata]
+    if missing:
+        raise ModelFormatError(f"metadata lacks {', '.join(missing)}", path=path)
+    return dict(metadata)
+
+
+def load_model(model_dir: Path | str = DEFAULT_MODEL_DIR) -> Model:
+    """Verify model.joblib against metadata.json, then unpickle it."""
+    model_dir = Path(model_dir)
+    metadata = read_metadata(model_dir)
+    path = model_dir / MODEL_FILE
+    if not path.is_file():
+        raise ModelFileMissingError("model file not found", path=path)
+    actual = file_sha256(path)
+    if actual != metadata["sha256"]:
+        raise ModelIntegrityError(path=path, expected=str(metadata["sha256"]), actual=actual)
+    try:
+        pipeline = joblib.load(path)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
+        raise ModelFormatError(f"cannot unpickle model ({type(exc).__name__}: {exc})", path=path) from exc
+    signals = tuple(str(s) for s in metadata["signals"])
+    if not isinstance(pipeline, Pipeline) or tuple(pipeline.steps[-1][1].signals) != signals:
+        raise ModelFormatError("model does not match the signals in metadata.json", path=path)
+    thresholds = {s: float(metadata["thresholds"][s]) for s in signals}
+    return Model(
+        name=str(metadata["name"]),
+        version=str(metadata["version"]),
+        signals=signals,
+        thresholds=thresholds,
+        pipeline=pipeline,
+        sha256=actual,
+        metadata=metadata,
+    )

@@ -1,0 +1,202 @@
+"""Score documents sentence by sentence: the one entry point the HTTP API and the CLI share."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from service.core.errors import InvalidThresholdError, TextTooLongError, UnknownSignalError
+from service.core.markup import prose_view
+from service.core.model import Model
+from service.core.segment import split_sentences
+
+TextFormat = Literal["plain", "markdown", "html"]
+SCORE_DIGITS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    """What to score and how; every field has the API's default."""
+
+    format: TextFormat = "plain"
+    signals: tuple[str, ...] | None = None
+    explain: bool = False
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    max_chars: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A phrase that drove a signal's score, in document offsets."""
+
+    signal: str
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceScore:
+    """One sentence with its scores, flags and (optionally) evidence."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    scores: dict[str, float]
+    flags: list[str]
+    evidence: list[Evidence] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScore:
+    """Every scored sentence of one document and a summary."""
+
+    model_name: str
+    model_version: str
+    signals: tuple[str, ...]
+    thresholds: dict[str, float]
+    sentences: list[SentenceScore]
+
+    def summary(self) -> dict[str, Any]:
+        """Return sentence counts, the maximum score and the flag count per signal."""
+        return {
+            "sentence_count": len(self.sentences),
+            "flagged_sentence_count": sum(1 for s in self.sentences if s.flags),
+            "max_scores": {
+                signal: max((s.scores[signal] for s in self.sentences), default=0.0)
+                for signal in self.signals
+            },
+            "flag_counts": {
+                signal: sum(1 for s in self.sentences if signal in s.flags)
+                for signal in self.signals
+            },
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape that POST /score documents."""
+        sentences = []
+        for s in self.sentences:
+            item: dict[str, Any] = {
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "scores": s.scores,
+                "flags": s.flags,
+            }
+            if s.evidence is not None:
+                item["evidence"] = [
+                    {"signal": e.signal, "start": e.start, "end": e.end, "text": e.text, "weight": e.weight}
+                    for e in s.evidence
+                ]
+            sentences.append(item)
+        return {
+            "model": {"name": self.model_name, "version": self.model_version},
+            "signals": list(self.signals),
+            "sentences": sentences,
+            "summary": self.summary(),
+        }
+
+
+def resolve_signals(model: Model, requested: Sequence[str] | None) -> tuple[str, ...]:
+    """Return the requested signals in model order, or all of them; reject unknown ids."""
+    if requested is None:
+        return model.signals
+    unknown = sorted({s for s in requested if s not in model.signals})
+    if unknown:
+        raise UnknownSignalError(unknown, model.signals)
+    wanted = set(requested)
+    return tuple(s for s in model.signals if s in wanted)
+
+
+def resolve_thresholds(model: Model, overrides: Mapping[str, float]) -> dict[str, float]:
+    """Return the model's thresholds with valid overrides applied."""
+    unknown = sorted(s for s in overrides if s not in model.signals)
+    if unknown:
+        raise UnknownSignalError(unknown, model.signals)
+    for signal, value in overrides.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            math.isfinite(value) and 0.0 <= value <= 1.0
+        ):
+            raise InvalidThresholdError(f"threshold for {signal} must be a number in [0, 1]")
+    return {**model.thresholds, **{s: float(v) for s, v in overrides.items()}}
+
+
+def score_document(model: Model, text: str, options: ScoreOptions | None = None) -> DocumentScore:
+    """Segment text, score every sentence once, and apply thresholds."""
+    return score_documents(model, [text], options)[0]
+
+
+def score_documents(
+    model: Model, texts: Sequence[str], options: ScoreOptions | None = None
+) -> list[DocumentScore]:
+    """Score several documents with one vectorizer call over all their sentences."""
+    options = options or ScoreOptions()
+    signals = resolve_signals(model, options.signals)
+    thresholds = resolve_thresholds(model, options.thresholds)
+    if options.max_chars is not None:
+        for text in texts:
+            if len(text) > options.max_chars:
+                raise TextTooLongError(len(text), options.max_chars)
+    columns = [model.signals.index(s) for s in signals]
+    split = []
+    model_inputs: list[str] = []
+    for text in texts:
+        view = prose_view(text, options.format)
+        sentences = split_sentences(view.masked, view.blocks)
+        split.append(sentences)
+        model_inputs.extend(view.masked[s.start : s.end] for s in sentences)
+    rows = model.vectorize(model_inputs)
+    probabilities = np.round(model.probabilities(rows)[:, columns].astype(np.float64), SCORE_DIGITS)
+    results = []
+    offset = 0
+    for text, sentences in zip(texts, split, strict=True):
+        scored = []
+        for sentence in sentences:
+            row_index = offset + sentence.index
+            values = probabilities[row_index].tolist()
+            scores = dict(zip(signals, values, strict=True))
+            flags = [s for s in signals if scores[s] >= thresholds[s]]
+            evidence = None
+            if options.explain:
+                evidence = _evidence(model, model_inputs[row_index], rows[row_index], flags, text, sentence.start)
+            scored.append(
+                SentenceScore(
+                    index=sentence.index,
+                    start=sentence.start,
+                    end=sentence.end,
+                    text=text[sentence.start : sentence.end],
+                    scores=scores,
+                    flags=flags,
+                    evidence=evidence,
+                )
+            )
+        offset += len(sentences)
+        results.append(
+            DocumentScore(
+                model_name=model.name,
+                model_version=model.version,
+                signals=signals,
+                thresholds={s: thresholds[s] for s in signals},
+                sentences=scored,
+            )
+        )
+    return results
+
+
+def _evidence(
+    model: Model, model_input: str, row: Any, flags: Sequence[str], text: str, base: int
+) -> list[Evidence]:
+    """Return evidence phrases for each flagged signal, in document offsets."""
+    evidence = []
+    for signal in flags:
+        for phrase in model.explain(model_input, row, signal):
+            start, end = base + phrase.start, base + phrase.end
+            evidence.append(Evidence(signal, start, end, text[start:end], phrase.weight))
+    return evidence

@@ -1,0 +1,76 @@
+"""Command line for training: ``python -m training train|evaluate|counts --data DIR``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from service.core.model import DEFAULT_MODEL_DIR
+
+_DATA = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="Folder holding the research datasets.",
+)
+_MODEL = click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_MODEL_DIR,
+    show_default=True,
+    help="Model folder to write (train) or read (evaluate).",
+)
+
+
+@click.group()
+def cli() -> None:
+    """Train and evaluate the misinfo-signals model."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+
+
+@cli.command()
+@_DATA
+@_MODEL
+def train(data_dir: Path, model_dir: Path) -> None:
+    """Train on the train splits, tune on dev, and save model.joblib + metadata.json."""
+    from training.train import train as run
+
+    metadata = run(data_dir, model_dir)
+    click.echo(json.dumps({k: metadata[k] for k in ("name", "version", "sha256", "thresholds")}, indent=2))
+
+
+@cli.command()
+@_DATA
+@_MODEL
+@click.option("--peer/--no-peer", default=True, help="Also measure the MiniLM peer if installed.")
+def evaluate(data_dir: Path, model_dir: Path, peer: bool) -> None:
+    """Measure the model and baselines on held-out data; write metrics.json and MODEL_CARD.md."""
+    from training.card import render_card
+    from training.evaluate import evaluate as run
+    from training.evaluate import write_reports
+
+    report = run(data_dir, model_dir, with_peer=peer)
+    write_reports(report, model_dir)
+    card = render_card(report, model_dir)
+    (model_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    click.echo(card)
+
+
+@cli.command()
+@_DATA
+def counts(data_dir: Path) -> None:
+    """Print positive/negative/unknown counts per dataset, split and signal."""
+    from training.loaders import load_all
+    from training.table import count_labels, format_counts
+    from training.train import REPO
+
+    click.echo(format_counts(count_labels(load_all(data_dir, REPO))))
+
+
+if __name__ == "__main__":
+    cli()
