@@ -1,0 +1,1 @@
+"""The pure core: segmentation, markup, features, model and scoring; no Flask below this line."""
