@@ -41,7 +41,9 @@ def train(data_dir: Path, model_dir: Path) -> None:
     from training.train import train as run
 
     metadata = run(data_dir, model_dir)
-    click.echo(json.dumps({k: metadata[k] for k in ("name", "version", "sha256", "thresholds")}, indent=2))
+    click.echo(
+        json.dumps({k: metadata[k] for k in ("name", "version", "sha256", "thresholds")}, indent=2)
+    )
 
 
 @cli.command()
@@ -59,6 +61,50 @@ def evaluate(data_dir: Path, model_dir: Path, peer: bool) -> None:
     card = render_card(report, model_dir)
     (model_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     click.echo(card)
+
+
+@cli.command()
+@_DATA
+@_MODEL
+@click.option("--count", default=1800, show_default=True, help="Sentences chosen by uncertainty.")
+@click.option("--random-count", default=300, show_default=True, help="Extra random sentences.")
+@click.option("--round-name", required=True, help="Sample name recorded in each record.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the random extra sentences.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def select(
+    data_dir: Path,
+    model_dir: Path,
+    count: int,
+    random_count: int,
+    round_name: str,
+    seed: int,
+    out: Path,
+) -> None:
+    """Write the next annotation round's unlabelled candidates (uncertain + random) as JSONL."""
+    import random
+
+    from service.core.model import load_model
+    from training.active import annotated_keys, candidate_records, select_uncertain
+    from training.loaders import load_all
+    from training.train import REPO
+
+    rows = load_all(data_dir, REPO)
+    done = annotated_keys()
+    chosen = select_uncertain(load_model(model_dir), rows, count=count, exclude=done)
+    taken = done | {(r.doc, r.start, r.end) for r in chosen}
+    rest = [
+        r
+        for r in rows
+        if r.dataset in {"polnear", "ptc"}
+        and r.split == "train"
+        and r.start >= 0
+        and len(r.text.split()) >= 4
+        and (r.doc, r.start, r.end) not in taken
+    ]
+    extra = random.Random(seed).sample(rest, min(random_count, len(rest)))
+    records = candidate_records([*chosen, *extra], round_name=round_name)
+    out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    click.echo(f"{len(records)} candidates written to {out}")
 
 
 @cli.command()

@@ -14,7 +14,7 @@ class UnknownDocumentError(ValueError):
 
 def document_path(data_dir: Path, doc: str) -> Path:
     """Return the text file of a document id under the data directory."""
-    corpus, split, name = (doc.split("/", 2) + ["", ""])[:3]
+    corpus, split, name = [*doc.split("/", 2), "", ""][:3]
     if corpus == "polnear" and split in {"train", "dev"} and name:
         return data_dir / "polnear" / "data" / split / "text" / f"{name}.txt"
     if corpus == "ptc" and split in {"train", "dev", "test"} and name.startswith("article"):

@@ -33,7 +33,7 @@ from training.metrics import (
     span_overlap_rate,
 )
 from training.table import Row
-from training.train import EXCLUDED_DATASETS, REPO, training_data
+from training.train import ANNOTATIONS, EXCLUDED_DATASETS, REPO, training_data, training_rows
 
 log = logging.getLogger("training")
 Scorer = Callable[[Sequence[str]], NDArray[np.float32]]
@@ -63,7 +63,7 @@ def dataset_sets(rows: Sequence[Row], signals: Sequence[str]) -> list[EvalSet]:
     """Return one evaluation set per dataset from its test rows."""
     by_dataset: dict[str, list[Row]] = {}
     for row in rows:
-        if row.split == "test":
+        if row.split == "test" and row.dataset != ANNOTATIONS:
             by_dataset.setdefault(row.dataset, []).append(row)
     sets = []
     for dataset, members in sorted(by_dataset.items()):
@@ -74,13 +74,18 @@ def dataset_sets(rows: Sequence[Row], signals: Sequence[str]) -> list[EvalSet]:
                 labels[signal] = np.array([-1 if v is None else v for v in known])
         if labels:
             sets.append(
-                EvalSet(f"{dataset}-test", [r.text for r in members], labels, [r.doc for r in members])
+                EvalSet(
+                    f"{dataset}-test", [r.text for r in members], labels, [r.doc for r in members]
+                )
             )
     return sets
 
 
 def _measure(
-    scores: NDArray[np.float32], eval_set: EvalSet, signals: Sequence[str], thresholds: dict[str, float]
+    scores: NDArray[np.float32],
+    eval_set: EvalSet,
+    signals: Sequence[str],
+    thresholds: dict[str, float],
 ) -> dict[str, dict[str, Any]]:
     """Return metrics per signal on the rows of eval_set that know it."""
     out = {}
@@ -174,7 +179,11 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         peer = _fit_peer(rows, signals)
         if peer is not None:
             peer_scorer, peer_info = peer
-            systems["peer"] = (peer_scorer, _dev_thresholds(peer_scorer, gold_dev, signals), signals)
+            systems["peer"] = (
+                peer_scorer,
+                _dev_thresholds(peer_scorer, gold_dev, signals),
+                signals,
+            )
 
     results: dict[str, Any] = {}
     for system, (scorer, thresholds, known) in systems.items():
@@ -209,7 +218,7 @@ def _fit_peer(rows: Sequence[Row], signals: Sequence[str]) -> tuple[Scorer, dict
     if not peer.peer_available():
         log.warning("MiniLM peer not installed (make peer): its columns stay empty")
         return None
-    train_rows = [r for r in rows if r.split == "train"]
+    train_rows = training_rows(rows)
     data = training_data(train_rows, signals)
     embedder = peer.MiniLMEmbedder(cache_dir=REPO / ".cache" / "minilm")
     started = time.perf_counter()
@@ -236,7 +245,9 @@ def write_reports(report: dict[str, Any], model_dir: Path) -> None:
             "clef19-test-map": report["results"]["model"].get("clef19-test-map"),
         }
     )
-    metadata_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    metadata_path.write_text(
+        json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def _clean(value: Any) -> Any:

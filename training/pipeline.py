@@ -18,6 +18,7 @@ def build_pipeline(
     min_df: int = 2,
     max_features: int | None = 150_000,
     cue_weight: float = 1.0,
+    shape_ngram_max: int = 0,
     C: float | Sequence[float] = 4.0,  # noqa: N803 - scikit-learn's name for it
     calibration_folds: int = 3,
 ) -> Pipeline:
@@ -32,6 +33,7 @@ def build_pipeline(
                     max_features=max_features,
                     lexicons={k: list(v) for k, v in (lexicons or {}).items()},
                     cue_weight=cue_weight,
+                    shape_ngram_max=shape_ngram_max,
                 ),
             ),
             (

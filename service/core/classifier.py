@@ -21,7 +21,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 def _sigmoid(z: NDArray[np.floating]) -> NDArray[np.float32]:
     """Return the logistic function of z without overflow warnings."""
-    return (0.5 * (1.0 + np.tanh(0.5 * z))).astype(np.float32)
+    result: NDArray[np.float32] = (0.5 * (1.0 + np.tanh(0.5 * z))).astype(np.float32)
+    return result
 
 
 class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -121,7 +122,9 @@ class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         """Return 0/1 flags at probability 0.5, one column per signal."""
         return (self.predict_proba(X) >= 0.5).astype(int)
 
-    def contributions(self, row: sp.csr_matrix, k: int) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+    def contributions(
+        self, row: sp.csr_matrix, k: int
+    ) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
         """Return (feature indices, calibrated-logit contributions) of one row to signal k."""
         indices = row.indices
         values = row.data * self.coef_[indices, k] * np.float32(self.platt_[k, 0])

@@ -1,14 +1,14 @@
 """Domain errors raised by the core; the HTTP and CLI edges translate them.
 
-    MisinfoSignalsError
-    ├── InputError                  the caller sent something the core cannot score
-    │   ├── TextTooLongError
-    │   ├── UnknownSignalError
-    │   └── InvalidThresholdError
-    └── ModelError                  the model cannot be used (never the caller's fault)
-        ├── ModelFileMissingError
-        ├── ModelIntegrityError     sha256 of model.joblib differs from metadata.json
-        └── ModelFormatError        metadata or model file unreadable or inconsistent
+MisinfoSignalsError
+├── InputError                  the caller sent something the core cannot score
+│   ├── TextTooLongError
+│   ├── UnknownSignalError
+│   └── InvalidThresholdError
+└── ModelError                  the model cannot be used (never the caller's fault)
+    ├── ModelFileMissingError
+    ├── ModelIntegrityError     sha256 of model.joblib differs from metadata.json
+    └── ModelFormatError        metadata or model file unreadable or inconsistent
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ class UnknownSignalError(InputError):
     """A signal id is not one the model scores."""
 
     def __init__(self, unknown: list[str], known: tuple[str, ...]) -> None:
-        super().__init__(
-            f"unknown signal id(s): {', '.join(unknown)}; known: {', '.join(known)}"
-        )
+        super().__init__(f"unknown signal id(s): {', '.join(unknown)}; known: {', '.join(known)}")
         self.unknown = unknown
         self.known = known
 

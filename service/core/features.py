@@ -23,34 +23,53 @@ from sklearn.base import BaseEstimator, TransformerMixin
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 _DIGIT = re.compile(r"\d")
 
+
+def _words(block: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a block of text."""
+    return frozenset(block.split())
+
+
 # Verbs and phrases that attribute speech or belief to a source.
-REPORTING_VERBS: frozenset[str] = frozenset(
+REPORTING_VERBS: frozenset[str] = _words(
     """
     said says say saying told tell tells telling added adds noted notes stated states
     claimed claims claim claiming alleged alleges allege asserted asserts insisted insists
     argued argues argue believe believes believed think thinks suggest suggests suggested
     warned warns warn reported reports confirmed confirms denied denies acknowledged
-    explained explains according announced announces revealed reveals wrote writes
-    estimated estimates predicted predicts contend contends contended maintained maintains
-    described describes indicated indicates disclosed discloses speculated speculate
-    fear fears feared worry worries worried expect expects expected
-    """.split()
+    explained explains according announced announces revealed reveals wrote writes estimated
+    estimates predicted predicts contend contends contended maintained maintains described
+    describes indicated indicates disclosed discloses speculated speculate fear fears feared
+    worry worries worried expect expects expected
+    """
 )
 
 # Nouns that name a source the reader cannot identify when they stand without a name.
-GENERIC_SOURCES: frozenset[str] = frozenset(
+GENERIC_SOURCES: frozenset[str] = _words(
     """
     official officials source sources aide aides insider insiders person people expert
     experts analyst analysts critic critics observer observers spokesperson spokesman
     spokeswoman diplomat diplomats investigator investigators authorities member members
     lawmaker lawmakers staffer staffers adviser advisers advisor advisors someone some many
     others several reports report witnesses residents economists scientists researchers
-    commentators supporters opponents democrats republicans conservatives liberals
-    insiders familiar unnamed anonymous anonymity
-    """.split()
+    commentators supporters opponents democrats republicans conservatives liberals insiders
+    familiar unnamed anonymous anonymity
+    """
 )
 
-PRONOUNS: frozenset[str] = frozenset("he she they we i it his her their".split())
+PRONOUNS: frozenset[str] = frozenset(["he", "she", "they", "we", "i", "it", "his", "her", "their"])
+
+# Words kept as themselves in shape n-grams; every other word becomes its shape (Cap, w, 0).
+FUNCTION_WORDS: frozenset[str] = _words(
+    """
+    a an the this that these those of to in on at by for with from as about over into and or
+    but not no nor never without than then if whether while who whom whose which what when
+    where why how is are was were be been being has have had do does did will would can
+    could may might must should shall one ones any all each every other another such so also
+    only just even still yet very more most less least own same there here according
+    familiar anonymity condition told declined refused without evidence proof
+    """
+)
+_KEPT_IN_SHAPES = FUNCTION_WORDS | REPORTING_VERBS | GENERIC_SOURCES | PRONOUNS
 
 # Agentless attribution: "it is believed", "was reported", "reportedly", "is said to".
 _AGENTLESS = re.compile(
@@ -77,7 +96,9 @@ def _token_form(token: str) -> str:
     return _DIGIT.sub("0", lowered) if any(c.isdigit() for c in lowered) else lowered
 
 
-def _lexicon_table(lexicons: Mapping[str, Sequence[str]]) -> tuple[dict[tuple[str, ...], list[str]], int]:
+def _lexicon_table(
+    lexicons: Mapping[str, Sequence[str]],
+) -> tuple[dict[tuple[str, ...], list[str]], int]:
     """Index lexicon phrases by their token tuple so matching is one dict lookup per n-gram."""
     table: dict[tuple[str, ...], list[str]] = {}
     longest = 1
@@ -107,8 +128,10 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         max_features: int | None = 150_000,
         lexicons: Mapping[str, Sequence[str]] | None = None,
         cue_weight: float = 1.0,
+        shape_ngram_max: int = 0,
     ) -> None:
         self.ngram_max = ngram_max
+        self.shape_ngram_max = shape_ngram_max
         self.min_df = min_df
         self.max_features = max_features
         self.lexicons = lexicons
@@ -126,9 +149,16 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for n in range(1, self.ngram_max + 1):
             for i in range(count - n + 1):
                 yield Hit(" ".join(forms[i : i + n]), starts[i], ends[i + n - 1])
+        if self.shape_ngram_max:
+            shapes = [_shape(m.group(), form) for m, form in zip(matches, forms, strict=True)]
+            for n in range(2, self.shape_ngram_max + 1):
+                for i in range(count - n + 1):
+                    yield Hit("shape:" + " ".join(shapes[i : i + n]), starts[i], ends[i + n - 1])
         yield from self._cue_hits(text, matches, forms)
 
-    def _cue_hits(self, text: str, matches: Sequence[re.Match[str]], forms: Sequence[str]) -> Iterator[Hit]:
+    def _cue_hits(
+        self, text: str, matches: Sequence[re.Match[str]], forms: Sequence[str]
+    ) -> Iterator[Hit]:
         """Yield lexicon, attribution-structure and agentless-attribution cue hits."""
         table, longest = self._lexicon_index()
         count = len(forms)
@@ -213,6 +243,15 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for feature, index in self.vocabulary_.items():
             names[index] = feature
         return names
+
+
+def _shape(token: str, form: str) -> str:
+    """Return the word itself if it is in the closed class, else its shape."""
+    if form in _KEPT_IN_SHAPES:
+        return form
+    if token[:1].isupper():
+        return "Cap"
+    return "0" if token[:1].isdigit() else "w"
 
 
 def _attribution_subject(

@@ -76,9 +76,7 @@ class Model:
         """Return calibrated scores, one column per signal in ``self.signals`` order."""
         return self.classifier.predict_proba(rows)
 
-    def explain(
-        self, text: str, row: sp.csr_matrix, signal: str, *, top: int = 3
-    ) -> list[Phrase]:
+    def explain(self, text: str, row: sp.csr_matrix, signal: str, *, top: int = 3) -> list[Phrase]:
         """Return the phrases of text that raised signal's score most, merged and ranked."""
         k = self.signals.index(signal)
         indices, contributions = self.classifier.contributions(row, k)
@@ -149,8 +147,10 @@ def load_model(model_dir: Path | str = DEFAULT_MODEL_DIR) -> Model:
         raise ModelIntegrityError(path=path, expected=str(metadata["sha256"]), actual=actual)
     try:
         pipeline = joblib.load(path)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
-        raise ModelFormatError(f"cannot unpickle model ({type(exc).__name__}: {exc})", path=path) from exc
+    except Exception as exc:
+        raise ModelFormatError(
+            f"cannot unpickle model ({type(exc).__name__}: {exc})", path=path
+        ) from exc
     signals = tuple(str(s) for s in metadata["signals"])
     if not isinstance(pipeline, Pipeline) or tuple(pipeline.steps[-1][1].signals) != signals:
         raise ModelFormatError("model does not match the signals in metadata.json", path=path)

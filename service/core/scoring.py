@@ -92,7 +92,13 @@ class DocumentScore:
             }
             if s.evidence is not None:
                 item["evidence"] = [
-                    {"signal": e.signal, "start": e.start, "end": e.end, "text": e.text, "weight": e.weight}
+                    {
+                        "signal": e.signal,
+                        "start": e.start,
+                        "end": e.end,
+                        "text": e.text,
+                        "weight": e.weight,
+                    }
                     for e in s.evidence
                 ]
             sentences.append(item)
@@ -121,8 +127,10 @@ def resolve_thresholds(model: Model, overrides: Mapping[str, float]) -> dict[str
     if unknown:
         raise UnknownSignalError(unknown, model.signals)
     for signal, value in overrides.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            math.isfinite(value) and 0.0 <= value <= 1.0
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and 0.0 <= value <= 1.0)
         ):
             raise InvalidThresholdError(f"threshold for {signal} must be a number in [0, 1]")
     return {**model.thresholds, **{s: float(v) for s, v in overrides.items()}}
@@ -165,7 +173,9 @@ def score_documents(
             flags = [s for s in signals if scores[s] >= thresholds[s]]
             evidence = None
             if options.explain:
-                evidence = _evidence(model, model_inputs[row_index], rows[row_index], flags, text, sentence.start)
+                evidence = _evidence(
+                    model, model_inputs[row_index], rows[row_index], flags, text, sentence.start
+                )
             scored.append(
                 SentenceScore(
                     index=sentence.index,

@@ -64,7 +64,8 @@ _NO_BREAK_NEXT = frozenset(",;:" + _TERMINATORS)
 _MARKER = r"(?:[-*+•‣◦▪▫●○■□–—·⁃]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))" + f"(?={_H})"
 _MARKER_AT = re.compile(f"{_H}*+{_MARKER}{_H}*+")
 # Every pattern starts with a character class so the engine can skip ahead to candidates in C.
-_LB_TOKEN = f"[{re.escape(_LINE_BREAKS)}](?:(?<=\r)\n)?"
+# Possessive: once \r\n is one token, backtracking must not split it into two breaks.
+_LB_TOKEN = f"[{re.escape(_LINE_BREAKS)}](?:(?<=\r)\n)?+"
 _HARD_BREAK = re.compile(
     f"{_LB_TOKEN}(?:"
     f"(?:{_H}*+{_LB_TOKEN})++"  # blank line(s)

@@ -101,6 +101,48 @@ _SIGNALS: tuple[Signal, ...] = (
         core=False,
         default_level="notice",
     ),
+    Signal(
+        "causal_oversimplification",
+        "Assumes a single cause or reason when there are several behind an issue (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "slogans",
+        "Uses a brief, striking phrase as a substitute for argument (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "black_and_white_fallacy",
+        "Presents two alternatives as the only possibilities (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "thought_terminating_cliches",
+        "Uses a phrase that discourages critical thought and discussion (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "whataboutism_straw_men_red_herring",
+        "Discredits an opponent's position by charging hypocrisy, misrepresenting it, or changing the subject (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "bandwagon_reductio_ad_hitlerum",
+        "Argues that everyone joins a side, or discredits an idea by its association with a hated group (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
+    Signal(
+        "repetition",
+        "Repeats the same message over and over so the audience accepts it (propaganda technique, SemEval-2020).",
+        core=False,
+        default_level="notice",
+    ),
 )
 
 CORE_SIGNALS: tuple[str, ...] = tuple(s.id for s in _SIGNALS if s.core)
