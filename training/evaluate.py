@@ -119,7 +119,7 @@ def explanation_overlap(model: Model, sentences: Sequence[GoldSentence]) -> dict
         predicted, gold = [], []
         for i, sentence in enumerate(sentences):
             if sentence.labels[signal] and scores[i, k] >= model.thresholds[signal]:
-                phrases = model.explain(sentence.text, rows[i], signal)
+                phrases = model.explain(sentence.text, rows[i], [signal])
                 predicted.append([(p.start, p.end) for p in phrases])
                 gold.append(sentence.spans[signal])
         rates[signal] = round(span_overlap_rate(predicted, gold), 4) if gold else float("nan")

@@ -76,22 +76,34 @@ class Model:
         """Return calibrated scores, one column per signal in ``self.signals`` order."""
         return self.classifier.predict_proba(rows)
 
-    def explain(self, text: str, row: sp.csr_matrix, signal: str, *, top: int = 3) -> list[Phrase]:
-        """Return the phrases of text that raised signal's score most, merged and ranked."""
-        k = self.signals.index(signal)
-        indices, contributions = self.classifier.contributions(row, k)
-        weight_of = dict(zip(indices.tolist(), contributions.tolist(), strict=True))
+    def explain(
+        self, text: str, row: sp.csr_matrix, signals: Sequence[str], *, top: int = 3
+    ) -> list[Phrase]:
+        """Return, per signal, the phrases of text that raised its score most, merged and ranked."""
+        if not signals:
+            return []
+        columns = [self.signals.index(s) for s in signals]
+        classifier = self.classifier
+        # One pass over the row's features and one tokenization serve every flagged signal.
+        weights = row.data[:, None] * classifier.coef_[row.indices][:, columns]
+        weights = weights * classifier.platt_[columns, 0].astype(np.float32)
+        position = {int(index): i for i, index in enumerate(row.indices)}
         vocabulary = self.features.vocabulary_
-        spans: dict[tuple[int, int], float] = {}
+        spans: list[dict[tuple[int, int], float]] = [{} for _ in signals]
         for hit in self.features.iter_hits(text):
             index = vocabulary.get(hit.feature)
-            if index is None:
+            i = position.get(index) if index is not None else None
+            if i is None:
                 continue
-            weight = weight_of.get(index, 0.0)
-            if weight > 0:
-                key = (hit.start, hit.end)
-                spans[key] = spans.get(key, 0.0) + weight
-        return _merge_spans(signal, spans, top=top)
+            for k in range(len(signals)):
+                weight = float(weights[i, k])
+                if weight > 0:
+                    key = (hit.start, hit.end)
+                    spans[k][key] = spans[k].get(key, 0.0) + weight
+        phrases: list[Phrase] = []
+        for signal, signal_spans in zip(signals, spans, strict=True):
+            phrases.extend(_merge_spans(signal, signal_spans, top=top))
+        return phrases
 
 
 def _merge_spans(signal: str, spans: Mapping[tuple[int, int], float], *, top: int) -> list[Phrase]:

@@ -173,8 +173,13 @@ def score_documents(
             flags = [s for s in signals if scores[s] >= thresholds[s]]
             evidence = None
             if options.explain:
-                evidence = _evidence(
-                    model, model_inputs[row_index], rows[row_index], flags, text, sentence.start
+                # Unflagged sentences have no evidence: skip slicing their sparse rows.
+                evidence = (
+                    _evidence(
+                        model, model_inputs[row_index], rows[row_index], flags, text, sentence.start
+                    )
+                    if flags
+                    else []
                 )
             scored.append(
                 SentenceScore(
@@ -205,8 +210,7 @@ def _evidence(
 ) -> list[Evidence]:
     """Return evidence phrases for each flagged signal, in document offsets."""
     evidence = []
-    for signal in flags:
-        for phrase in model.explain(model_input, row, signal):
-            start, end = base + phrase.start, base + phrase.end
-            evidence.append(Evidence(signal, start, end, text[start:end], phrase.weight))
+    for phrase in model.explain(model_input, row, flags):
+        start, end = base + phrase.start, base + phrase.end
+        evidence.append(Evidence(phrase.signal, start, end, text[start:end], phrase.weight))
     return evidence
