@@ -92,8 +92,14 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
         "### Explanations and generalisation (gold-test)\n\n"
         "Share of true-positive flagged sentences where an evidence phrase overlaps the "
         "annotated trigger span: "
-        + ", ".join(f"`{s}` {_fmt(v)}" for s, v in overlap.items())
-        + ".\n\n"
+        + ", ".join(f"`{s}` {_fmt(v)}" for s, v in overlap.items() if not s.endswith("_share"))
+        + ". The evidence phrases cover on average "
+        + ", ".join(
+            f"{_fmt(v)} (`{s.removesuffix('_evidence_share')}`)"
+            for s, v in overlap.items()
+            if s.endswith("_share")
+        )
+        + " of the sentence's characters.\n\n"
         f"`no_evidence` beyond its weak-supervision patterns: {beyond['positives_patterns_miss']} "
         f"gold-test positives are missed by the patterns; the model recalls "
         f"{_fmt(beyond['model_recall_on_them'])} of them (and {_fmt(beyond['model_recall_on_those'])} "

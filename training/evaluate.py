@@ -116,13 +116,19 @@ def explanation_overlap(model: Model, sentences: Sequence[GoldSentence]) -> dict
     rates = {}
     for signal in CORE_SIGNALS:
         k = model.signals.index(signal)
-        predicted, gold = [], []
+        predicted, gold, shares = [], [], []
         for i, sentence in enumerate(sentences):
             if sentence.labels[signal] and scores[i, k] >= model.thresholds[signal]:
                 phrases = model.explain(sentence.text, rows[i], [signal])
                 predicted.append([(p.start, p.end) for p in phrases])
                 gold.append(sentence.spans[signal])
+                # How much of the sentence the evidence covers: overlap is only meaningful if small.
+                covered = sum(p.end - p.start for p in phrases)
+                shares.append(covered / max(len(sentence.text), 1))
         rates[signal] = round(span_overlap_rate(predicted, gold), 4) if gold else float("nan")
+        rates[f"{signal}_evidence_share"] = (
+            round(float(np.mean(shares)), 4) if shares else float("nan")
+        )
     return rates
 
 

@@ -81,6 +81,11 @@ _AGENTLESS = re.compile(
 )
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every token the features read, in order."""
+    return [m.span() for m in _TOKEN.finditer(text)]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One feature occurrence: its name and the character span that fired it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from service.core.errors import (
     ModelFormatError,
     ModelIntegrityError,
 )
-from service.core.features import SentenceFeatures
+from service.core.features import SentenceFeatures, token_spans
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
@@ -79,7 +80,7 @@ class Model:
     def explain(
         self, text: str, row: sp.csr_matrix, signals: Sequence[str], *, top: int = 3
     ) -> list[Phrase]:
-        """Return, per signal, the phrases of text that raised its score most, merged and ranked."""
+        """Return, per signal, the few phrases of text that raised its score most."""
         if not signals:
             return []
         columns = [self.signals.index(s) for s in signals]
@@ -89,36 +90,52 @@ class Model:
         weights = weights * classifier.platt_[columns, 0].astype(np.float32)
         position = {int(index): i for i, index in enumerate(row.indices)}
         vocabulary = self.features.vocabulary_
-        spans: list[dict[tuple[int, int], float]] = [{} for _ in signals]
+        tokens = token_spans(text)
+        starts = [t[0] for t in tokens]
+        scores = np.zeros((len(tokens), len(signals)), dtype=np.float64)
         for hit in self.features.iter_hits(text):
             index = vocabulary.get(hit.feature)
             i = position.get(index) if index is not None else None
             if i is None:
                 continue
-            for k in range(len(signals)):
-                weight = float(weights[i, k])
-                if weight > 0:
-                    key = (hit.start, hit.end)
-                    spans[k][key] = spans[k].get(key, 0.0) + weight
+            first = bisect_left(starts, hit.start)
+            last = bisect_left(starts, hit.end)
+            if last > first:
+                # Spread the feature's contribution over the tokens it covers.
+                scores[first:last] += weights[i] / (last - first)
         phrases: list[Phrase] = []
-        for signal, signal_spans in zip(signals, spans, strict=True):
-            phrases.extend(_merge_spans(signal, signal_spans, top=top))
+        for k, signal in enumerate(signals):
+            phrases.extend(_token_phrases(signal, tokens, scores[:, k], top=top))
         return phrases
 
 
-def _merge_spans(signal: str, spans: Mapping[tuple[int, int], float], *, top: int) -> list[Phrase]:
-    """Merge overlapping positive spans into phrases and keep the strongest few."""
-    merged: list[list[float]] = []
-    for (start, end), weight in sorted(spans.items()):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-            merged[-1][2] += weight
-        else:
-            merged.append([start, end, weight])
-    strongest = sorted(merged, key=lambda item: -item[2])[:top]
+# A token keeps its place in a phrase when it carries at least this share of the strongest one.
+_KEEP_SHARE = 0.3
+
+
+def _token_phrases(
+    signal: str, tokens: Sequence[tuple[int, int]], scores: np.ndarray, *, top: int
+) -> list[Phrase]:
+    """Merge runs of strongly positive tokens into phrases and keep the strongest few."""
+    best = float(scores.max()) if len(scores) else 0.0
+    if best <= 0:
+        return []
+    keep = scores >= best * _KEEP_SHARE
+    runs: list[tuple[int, int, float]] = []
+    i = 0
+    while i < len(tokens):
+        if not keep[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and keep[j + 1]:
+            j += 1
+        runs.append((tokens[i][0], tokens[j][1], float(scores[i : j + 1].sum())))
+        i = j + 1
+    strongest = sorted(runs, key=lambda run: -run[2])[:top]
     return [
-        Phrase(signal, int(start), int(end), round(float(weight), 4))
-        for start, end, weight in sorted(strongest, key=lambda item: item[0])
+        Phrase(signal, start, end, round(weight, 4))
+        for start, end, weight in sorted(strongest, key=lambda run: run[0])
     ]
 
 
