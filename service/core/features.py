@@ -98,7 +98,7 @@ class Hit:
 def _token_form(token: str) -> str:
     """Return the lowercased token with every digit folded to 0."""
     lowered = token.lower()
-    return _DIGIT.sub("0", lowered) if any(c.isdigit() for c in lowered) else lowered
+    return _DIGIT.sub("0", lowered) if _DIGIT.search(lowered) else lowered
 
 
 def _lexicon_table(
@@ -166,8 +166,12 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ) -> Iterator[Hit]:
         """Yield lexicon, attribution-structure and agentless-attribution cue hits."""
         table, longest = self._lexicon_index()
+        firsts = self._first_tokens()
+        tokens = [m.group() for m in matches]
         count = len(forms)
         for i in range(count):
+            if forms[i] not in firsts:
+                continue
             for n in range(1, min(longest, count - i) + 1):
                 names = table.get(tuple(forms[i : i + n]))
                 if names:
@@ -175,11 +179,50 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                         yield Hit(f"cue:{name}", matches[i].start(), matches[i + n - 1].end())
         for i, form in enumerate(forms):
             if form in REPORTING_VERBS:
-                kind, j = _attribution_subject(matches, forms, i)
+                kind, j = _attribution_subject(tokens, forms, i)
                 left, right = (j, i) if j <= i else (i, j)
                 yield Hit(f"attr:{kind}", matches[left].start(), matches[right].end())
         for m in _AGENTLESS.finditer(text):
             yield Hit("attr:agentless", m.start(), m.end())
+
+    def iter_features(self, text: str) -> Iterator[str]:
+        """Yield the feature names iter_hits yields, without spans: the scoring fast path."""
+        tokens: list[str] = _TOKEN.findall(text)
+        forms = [_token_form(t) for t in tokens]
+        count = len(forms)
+        if self.ngram_max >= 1:
+            yield from forms
+        for n in range(2, self.ngram_max + 1):
+            for i in range(count - n + 1):
+                yield " ".join(forms[i : i + n])
+        if self.shape_ngram_max:
+            shapes = [_shape(t, f) for t, f in zip(tokens, forms, strict=True)]
+            for n in range(2, self.shape_ngram_max + 1):
+                for i in range(count - n + 1):
+                    yield "shape:" + " ".join(shapes[i : i + n])
+        table, longest = self._lexicon_index()
+        firsts = self._first_tokens()
+        for i in range(count):
+            if forms[i] not in firsts:
+                continue
+            for n in range(1, min(longest, count - i) + 1):
+                names = table.get(tuple(forms[i : i + n]))
+                if names:
+                    for name in names:
+                        yield f"cue:{name}"
+        for i, form in enumerate(forms):
+            if form in REPORTING_VERBS:
+                yield f"attr:{_attribution_subject(tokens, forms, i)[0]}"
+        for _ in _AGENTLESS.finditer(text):
+            yield "attr:agentless"
+
+    def _first_tokens(self) -> frozenset[str]:
+        """Return the first tokens of the lexicon phrases, so most positions skip the lookup."""
+        firsts: frozenset[str] | None = getattr(self, "_first_tokens_cache", None)
+        if firsts is None:
+            firsts = frozenset(key[0] for key in self._lexicon_index()[0])
+            self._first_tokens_cache = firsts
+        return firsts
 
     def _lexicon_index(self) -> tuple[dict[tuple[str, ...], list[str]], int]:
         """Return the phrase index, built once per fitted object."""
@@ -196,7 +239,7 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.lexicon_index_ = _lexicon_table(self.lexicons or {})
         document_frequency: Counter[str] = Counter()
         for text in texts:
-            document_frequency.update({hit.feature for hit in self.iter_hits(text)})
+            document_frequency.update(set(self.iter_features(text)))
         kept = [
             (feature, df)
             for feature, df in document_frequency.items()
@@ -224,8 +267,8 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         raw_counts: list[int] = []
         for text in texts:
             counts: Counter[int] = Counter()
-            for hit in self.iter_hits(text):
-                index = vocabulary.get(hit.feature)
+            for feature in self.iter_features(text):
+                index = vocabulary.get(feature)
                 if index is not None:
                     counts[index] += 1
             indices.extend(counts.keys())
@@ -259,16 +302,14 @@ def _shape(token: str, form: str) -> str:
     return "0" if token[:1].isdigit() else "w"
 
 
-def _attribution_subject(
-    matches: Sequence[re.Match[str]], forms: Sequence[str], verb: int
-) -> tuple[str, int]:
+def _attribution_subject(tokens: Sequence[str], forms: Sequence[str], verb: int) -> tuple[str, int]:
     """Classify who a reporting verb credits: vague, named, pronoun or none, and where."""
     window = [*range(max(0, verb - 4), verb), *range(verb + 1, min(len(forms), verb + 4))]
     for j in window:
         if forms[j] in GENERIC_SOURCES:
             return "vague", j
     for j in window:
-        token = matches[j].group()
+        token = tokens[j]
         if token[:1].isupper() and j > 0 and forms[j] not in REPORTING_VERBS:
             return "named", j
     for j in window:
