@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= ../shared/data
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck train evaluate bench fuzz soak audit peer clean
+.PHONY: serve test lint typecheck train evaluate bench fuzz soak audit peer openapi clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ peer: $(STAMP)  ## install the optional MiniLM peer baseline (CPU torch, about 1
 
 evaluate: peer  ## evaluate the shipped model and rewrite metrics.json and the model card
 	$(BIN)/python -m training evaluate --data $(DATA)
+
+bench: $(STAMP)  ## in-process, peer and HTTP benchmarks -> benchmarks/results/latest.json (uses wrk if installed)
+	$(BIN)/python -m benchmarks
+
+openapi: $(STAMP)  ## regenerate docs/openapi.json from the marshmallow schemas
+	$(BIN)/python -m service.api.openapi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

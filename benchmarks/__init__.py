@@ -1,0 +1,1 @@
+"""Benchmarks for misinfo-signals: ``python -m benchmarks`` runs the full harness."""
