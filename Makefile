@@ -20,8 +20,8 @@ test: $(STAMP) lint typecheck  ## lint, type-check and run the whole test suite
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check service training tests benchmarks
-	$(BIN)/ruff format --check service training tests benchmarks
+	$(BIN)/ruff check service training tests benchmarks reliability
+	$(BIN)/ruff format --check service training tests benchmarks reliability
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,6 +37,15 @@ evaluate: peer  ## evaluate the shipped model and rewrite metrics.json and the m
 
 bench: $(STAMP)  ## in-process, peer and HTTP benchmarks -> benchmarks/results/latest.json (uses wrk if installed)
 	$(BIN)/python -m benchmarks
+
+fuzz: $(STAMP)  ## schemathesis, >= 1,000 generated requests against a real gunicorn
+	$(BIN)/python reliability/fuzz_full.py
+
+soak: $(STAMP)  ## 5 minutes at 80 % of measured max throughput; fails on errors or RSS growth >= 5 %
+	$(BIN)/python reliability/soak.py
+
+audit: $(STAMP)  ## pip-audit over constraints.txt (detects an advisory service that checked nothing)
+	$(BIN)/pytest -q -rs tests/reliability/test_rel_audit.py
 
 openapi: $(STAMP)  ## regenerate docs/openapi.json from the marshmallow schemas
 	$(BIN)/python -m service.api.openapi

@@ -16,7 +16,7 @@ import requests
 # Reuse the end-to-end server helpers (test folders are not packages, so put theirs on the path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from e2e_helpers import (  # noqa: E402
+from e2e_helpers import (
     GUNICORN_ARGV,
     Server,
     free_port,
@@ -25,7 +25,18 @@ from e2e_helpers import (  # noqa: E402
     wait_ready,
 )
 
-__all__ = ["GUNICORN_ARGV", "Load", "Server", "launch", "rss_kib", "worker_pids"]
+__all__ = [
+    "GUNICORN_ARGV",
+    "Load",
+    "Server",
+    "free_port",
+    "launch",
+    "rss_kib",
+    "server_env",
+    "start",
+    "wait_ready",
+    "worker_pids",
+]
 
 # Hand-written (not from any dataset); the canary word lets the log test find any leak.
 ARTICLE = (
@@ -36,11 +47,14 @@ ARTICLE = (
 
 
 def launch(model_dir: Path, log: Path, **settings: str) -> Server:
-    """Start a gunicorn on a free port around model_dir and wait until it is ready."""
+    """Start a gunicorn on a free port around model_dir; wait until it and its workers are up."""
     port = free_port()
     env = server_env(port, MISINFO_MODEL_DIR=str(model_dir), **settings)
     running = start(GUNICORN_ARGV, env, log, port)
     wait_ready(running)
+    # /readyz answers from the first worker to boot; wait for the others too.
+    expected = int(settings.get("MISINFO_WORKERS", "1"))
+    wait_for(lambda: len(worker_pids(running.process.pid)) == expected, 10)
     return running
 
 

@@ -55,7 +55,8 @@ HOSTILE_BODIES: list[tuple[str, bytes, int]] = [
     ("one-char-over-max-chars", text_body("a" * (MAX_CHARS + 1)), 422),
     ("nested-arrays-100k-deep", b"[" * 100_000 + b"]" * 100_000, 400),
     ("nested-objects-50k-deep", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, 400),
-    ("nested-inside-text-field", b'{"text":' + b"[" * 5_000 + b"]" * 5_000 + b"}", 422),
+    ("nested-inside-text-field", b'{"text":' + b"[" * 5_000 + b"]" * 5_000 + b"}", 400),
+    ("shallow-list-as-text", b'{"text":' + b"[" * 50 + b"]" * 50 + b"}", 422),
     ("number-where-string-belongs", b'{"text": 12345}', 422),
     ("float-where-string-belongs", b'{"text": 1e999}', 422),
     ("5000-digit-integer", b'{"text": ' + b"9" * 5_000 + b"}", 400),
@@ -63,8 +64,8 @@ HOSTILE_BODIES: list[tuple[str, bytes, int]] = [
     ("duplicate-keys-nested", b'{"text": "a", "thresholds": {"hedging": 0.5, "hedging": 1}}', 400),
     ("nan-threshold", b'{"text": "a", "thresholds": {"hedging": NaN}}', 400),
     ("huge-threshold", b'{"text": "a", "thresholds": {"hedging": 1e999}}', 422),
-    ("100k-unknown-keys", b"{" + b",".join(b'"k%d":0' % i for i in range(100_000)) + b"}", 422),
-    ("lone-surrogates", b'{"text": "' + b"\\ud800" * 20_000 + b'"}', 200),
+    ("50k-unknown-keys", b"{" + b",".join(b'"k%d":0' % i for i in range(50_000)) + b"}", 422),
+    ("lone-surrogates", b'{"text": "' + b"\\ud800" * 20_000 + b'"}', 422),
     ("invalid-utf8", b'{"text": "\xff\xfe"}', 400),
 ]
 
@@ -73,9 +74,7 @@ HOSTILE_BODIES: list[tuple[str, bytes, int]] = [
     ("body", "status"),
     [pytest.param(body, status, id=name) for name, body, status in HOSTILE_BODIES],
 )
-def test_hostile_body_is_answered_in_bounded_time(
-    rel_app: Flask, body: bytes, status: int
-) -> None:
+def test_hostile_body_is_answered_in_bounded_time(rel_app: Flask, body: bytes, status: int) -> None:
     client = rel_app.test_client()
 
     def post() -> TestResponse:
@@ -109,50 +108,70 @@ def test_hostile_batch_is_answered_in_bounded_time(
     assert elapsed < BOUND_S, f"{elapsed:.3f} s"
 
 
-# Texts aimed at the segmenter, the markup parsers and the feature patterns (at most 100k chars).
-HOSTILE_TEXTS: dict[str, str] = {
-    "words": ("word " * 20_000)[:MAX_CHARS],
-    "newlines": "\n" * MAX_CHARS,
-    "blank-lines-with-spaces": " \n" * 50_000,
-    "periods": "." * 50_000,
-    "period-space": ". " * 50_000,
-    "terminator-closer": '."' * 50_000,
-    "quotes": '"' * 50_000,
-    "list-markers": "\n- " * 33_000,
-    "numbered-markers": "\n1. " * 25_000,
-    "abbreviations": "Mr. " * 25_000,
-    "dotted": "a." * 50_000,
-    "open-angles": "<" * 50_000,
-    "unclosed-tags": "<a " * 33_000,
-    "unclosed-attribute-quotes": '<a b="' * 16_000,
-    "equals-quotes": '<a =" ' * 16_000,
-    "comments": "<!--" * 25_000,
-    "references": "&#" * 50_000,
-    "urls": "http://" * 14_000,
-    "www": "www." * 25_000,
-    "brackets": "[" * 50_000,
-    "link-openers": "[a](" * 25_000,
-    "backticks": "`" * 50_000,
-    "emphasis": "*_" * 50_000,
-    "headings": "#" * 50_000,
-    "table-pipes": "|" * 50_000,
-    "agentless-prefix": "it is widely " * 7_000,
-    "said-to-prefix": "was said " * 11_000,
-    "apostrophes": "a'" * 50_000,
-    "zero-width": "\u200b" * MAX_CHARS,
-    "rtl-combining": "\u05d0\u0301\u202e" * 33_000,
-    "astral": "\U0001f600" * 50_000,
-    "lone-surrogates": "\ud800" * 50_000,
+# Texts aimed at the segmenter, the markup parsers and the feature patterns: one repeating unit
+# each, scored at half the 100k-character limit and at a quarter of that (the CI time budget;
+# test_rel_regex.py drives every pattern at full length).
+HOSTILE_UNITS: dict[str, str] = {
+    "words": "word ",
+    "newlines": "\n",
+    "blank-lines-with-spaces": " \n",
+    "periods": ".",
+    "period-space": ". ",
+    "terminator-closer": '."',
+    "quotes": '"',
+    "list-markers": "\n- ",
+    "numbered-markers": "\n1. ",
+    "abbreviations": "Mr. ",
+    "dotted": "a.",
+    "open-angles": "<",
+    "unclosed-tags": "<a ",
+    "unclosed-attribute-quotes": '<a b="',
+    "equals-quotes": '<a =" ',
+    "comments": "<!--",
+    "references": "&#",
+    "urls": "http://",
+    "www": "www.",
+    "brackets": "[",
+    "link-openers": "[a](",
+    "backticks": "`",
+    "emphasis": "*_",
+    "headings": "#",
+    "table-pipes": "|",
+    "agentless-prefix": "it is widely ",
+    "said-to-prefix": "was said ",
+    "apostrophes": "a'",
+    "zero-width": "\u200b",
+    "rtl-combining": "\u05d0\u0301\u202e",
+    "astral": "\U0001f600",
+    "lone-surrogates": "\ud800",
 }
 FORMATS: tuple[Format, ...] = ("plain", "markdown", "html")
+# Linear work quadruples from a quarter to the whole text; quadratic work grows sixteenfold.
+MAX_GROWTH = 10.0
+SCALING_CHARS = MAX_CHARS // 2
+FLOOR_S = 0.05  # a smaller quarter-size time is taken as this, so tiny timings cannot fail
+NOISE_S = 0.25  # below this, allocation and GC noise swamp the growth ratio
+
+
+def repeat_to(unit: str, length: int) -> str:
+    """Return unit repeated and cut to exactly length characters."""
+    return (unit * (length // len(unit) + 1))[:length]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("name", sorted(HOSTILE_TEXTS))
-def test_core_scores_hostile_text_in_bounded_time(tiny_model: Model, name: str, fmt: Format) -> None:
-    text = HOSTILE_TEXTS[name]
+@pytest.mark.parametrize("name", sorted(HOSTILE_UNITS))
+def test_core_work_on_hostile_text_grows_linearly(
+    tiny_model: Model, name: str, fmt: Format
+) -> None:
     options = ScoreOptions(format=fmt, explain=True)
-    elapsed, result = best_time(lambda: score_document(tiny_model, text, options))
-    assert elapsed < BOUND_S, f"{elapsed:.3f} s"
+    full = repeat_to(HOSTILE_UNITS[name], SCALING_CHARS)
+    quarter = full[: SCALING_CHARS // 4]
+    small, _ = best_time(lambda: score_document(tiny_model, quarter, options))
+    large, result = best_time(lambda: score_document(tiny_model, full, options), tries=1)
+    if large > NOISE_S and large / max(small, FLOOR_S) >= MAX_GROWTH:
+        large, result = best_time(lambda: score_document(tiny_model, full, options), tries=1)
+    assert large < BOUND_S, f"{large:.3f} s for {SCALING_CHARS} characters"
+    if large > NOISE_S:
+        assert large / max(small, FLOOR_S) < MAX_GROWTH, f"{small:.3f} s -> {large:.3f} s"
     for sentence in result.sentences:
-        assert text[sentence.start : sentence.end] == sentence.text
+        assert full[sentence.start : sentence.end] == sentence.text
