@@ -165,18 +165,9 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self, text: str, matches: Sequence[re.Match[str]], forms: Sequence[str]
     ) -> Iterator[Hit]:
         """Yield lexicon, attribution-structure and agentless-attribution cue hits."""
-        table, longest = self._lexicon_index()
-        firsts = self._first_tokens()
         tokens = [m.group() for m in matches]
-        count = len(forms)
-        for i in range(count):
-            if forms[i] not in firsts:
-                continue
-            for n in range(1, min(longest, count - i) + 1):
-                names = table.get(tuple(forms[i : i + n]))
-                if names:
-                    for name in names:
-                        yield Hit(f"cue:{name}", matches[i].start(), matches[i + n - 1].end())
+        for name, i, n in self._lexicon_matches(forms):
+            yield Hit(f"cue:{name}", matches[i].start(), matches[i + n - 1].end())
         for i, form in enumerate(forms):
             if form in REPORTING_VERBS:
                 kind, j = _attribution_subject(tokens, forms, i)
@@ -200,21 +191,25 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             for n in range(2, self.shape_ngram_max + 1):
                 for i in range(count - n + 1):
                     yield "shape:" + " ".join(shapes[i : i + n])
-        table, longest = self._lexicon_index()
-        firsts = self._first_tokens()
-        for i in range(count):
-            if forms[i] not in firsts:
-                continue
-            for n in range(1, min(longest, count - i) + 1):
-                names = table.get(tuple(forms[i : i + n]))
-                if names:
-                    for name in names:
-                        yield f"cue:{name}"
+        for name, _, _ in self._lexicon_matches(forms):
+            yield f"cue:{name}"
         for i, form in enumerate(forms):
             if form in REPORTING_VERBS:
                 yield f"attr:{_attribution_subject(tokens, forms, i)[0]}"
         for _ in _AGENTLESS.finditer(text):
             yield "attr:agentless"
+
+    def _lexicon_matches(self, forms: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+        """Yield (lexicon name, first token, token count) for every cue phrase in forms."""
+        table, longest = self._lexicon_index()
+        firsts = self._first_tokens()
+        count = len(forms)
+        for i in range(count):
+            if forms[i] not in firsts:
+                continue
+            for n in range(1, min(longest, count - i) + 1):
+                for name in table.get(tuple(forms[i : i + n]), ()):
+                    yield name, i, n
 
     def _first_tokens(self) -> frozenset[str]:
         """Return the first tokens of the lexicon phrases, so most positions skip the lookup."""
