@@ -199,6 +199,12 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for _ in _AGENTLESS.finditer(text):
             yield "attr:agentless"
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle learned state only: runtime caches would make retrained files differ."""
+        state: dict[str, object] = super().__getstate__()
+        state.pop("_first_tokens_cache", None)
+        return state
+
     def _lexicon_matches(self, forms: Sequence[str]) -> Iterator[tuple[str, int, int]]:
         """Yield (lexicon name, first token, token count) for every cue phrase in forms."""
         table, longest = self._lexicon_index()
