@@ -84,7 +84,12 @@ def select(
     import random
 
     from service.core.model import load_model
-    from training.active import annotated_keys, candidate_records, select_uncertain
+    from training.active import (
+        annotated_keys,
+        candidate_pool,
+        candidate_records,
+        select_uncertain,
+    )
     from training.loaders import load_all
     from training.train import REPO
 
@@ -92,15 +97,7 @@ def select(
     done = annotated_keys()
     chosen = select_uncertain(load_model(model_dir), rows, count=count, exclude=done)
     taken = done | {(r.doc, r.start, r.end) for r in chosen}
-    rest = [
-        r
-        for r in rows
-        if r.dataset in {"polnear", "ptc"}
-        and r.split == "train"
-        and r.start >= 0
-        and len(r.text.split()) >= 4
-        and (r.doc, r.start, r.end) not in taken
-    ]
+    rest = candidate_pool(rows, taken)
     extra = random.Random(seed).sample(rest, min(random_count, len(rest)))
     records = candidate_records([*chosen, *extra], round_name=round_name)
     out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")

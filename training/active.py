@@ -8,7 +8,6 @@ a sentence's uncertainty is its smallest distance over the core signals.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -50,6 +49,19 @@ def uncertainty(model: Model, texts: Sequence[str]) -> np.ndarray:
     return distance
 
 
+def candidate_pool(rows: Iterable[Row], exclude: set[tuple[str, int, int]]) -> list[Row]:
+    """Return unannotated train-pool sentences of four or more words, never gold-pool ones."""
+    return [
+        r
+        for r in rows
+        if r.dataset in CANDIDATE_DATASETS
+        and r.split == "train"
+        and r.start >= 0
+        and len(r.text.split()) >= 4
+        and (r.doc, r.start, r.end) not in exclude
+    ]
+
+
 def select_uncertain(
     model: Model,
     rows: Iterable[Row],
@@ -59,16 +71,7 @@ def select_uncertain(
     exclude: set[tuple[str, int, int]] | None = None,
 ) -> list[Row]:
     """Return up to count train-pool rows, least certain first, at most per_document per article."""
-    exclude = exclude or set()
-    pool = [
-        r
-        for r in rows
-        if r.dataset in CANDIDATE_DATASETS
-        and r.split == "train"
-        and r.start >= 0
-        and len(r.text.split()) >= 4
-        and (r.doc, r.start, r.end) not in exclude
-    ]
+    pool = candidate_pool(rows, exclude or set())
     distance = uncertainty(model, [r.text for r in pool])
     taken: Counter[str] = Counter()
     chosen: list[Row] = []
@@ -87,7 +90,7 @@ def candidate_records(rows: Sequence[Row], *, round_name: str) -> list[dict[str,
     """Return unlabelled annotation records (offsets and hash only) for annotators to fill in."""
     records = [
         {
-            "doc": _doc_id(r),
+            "doc": r.doc,
             "start": r.start,
             "end": r.end,
             "sha1": text_sha1(r.text),
@@ -96,18 +99,3 @@ def candidate_records(rows: Sequence[Row], *, round_name: str) -> list[dict[str,
         for r in rows
     ]
     return sorted(records, key=lambda rec: (str(rec["doc"]), int(str(rec["start"]))))
-
-
-def _doc_id(row: Row) -> str:
-    """Return the annotation-format document id of a row."""
-    return row.doc
-
-
-def describe_selection(model: Model, rows: Sequence[Row]) -> dict[str, float]:
-    """Return the share of selected rows the model currently flags, per core signal."""
-    scores = model.probabilities(model.vectorize([r.text for r in rows]))
-    return {
-        s: round(float(np.mean(scores[:, model.signals.index(s)] >= model.thresholds[s])), 3)
-        for s in CORE_SIGNALS
-        if not math.isnan(model.thresholds[s])
-    }

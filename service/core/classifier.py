@@ -121,11 +121,3 @@ class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
     def predict(self, X: sp.csr_matrix) -> NDArray[np.int_]:  # noqa: N803
         """Return 0/1 flags at probability 0.5, one column per signal."""
         return (self.predict_proba(X) >= 0.5).astype(int)
-
-    def contributions(
-        self, row: sp.csr_matrix, k: int
-    ) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
-        """Return (feature indices, calibrated-logit contributions) of one row to signal k."""
-        indices = row.indices
-        values = row.data * self.coef_[indices, k] * np.float32(self.platt_[k, 0])
-        return indices, values.astype(np.float32)

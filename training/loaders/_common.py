@@ -38,3 +38,17 @@ def default_splitter() -> Splitter:
         return split_sentences(text)
 
     return split
+
+
+class UnknownDocumentError(ValueError):
+    """A document id names no known dataset layout."""
+
+
+def document_path(data_dir: Path, doc: str) -> Path:
+    """Return the text file of a document id under the data directory."""
+    corpus, split, name = [*doc.split("/", 2), "", ""][:3]
+    if corpus == "polnear" and split in {"train", "dev"} and name:
+        return data_dir / "polnear" / "data" / split / "text" / f"{name}.txt"
+    if corpus == "ptc" and split in {"train", "dev", "test"} and name.startswith("article"):
+        return data_dir / "ptc_semeval2020" / f"{split}-articles" / f"{name}.txt"
+    raise UnknownDocumentError(f"unknown document id {doc!r}")

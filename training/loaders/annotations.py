@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from training.labels import CORE
-from training.loaders._common import read_exact
+from training.loaders._common import document_path, read_exact
 from training.table import Label, Row, split_by_hash, text_sha1
 
 DATASET = "annotations"
@@ -30,12 +30,10 @@ def article_path(data_dir: Path, doc: str) -> Path:
     match = _DOC.match(doc)
     if not match:
         raise AnnotationError(f"unknown doc id {doc!r}")
-    corpus, split, name = match.groups()
+    split = match.group(2)
     if split != "train":
         raise AnnotationError(f"{doc!r} is in the gold-set pool; training may not read it")
-    if corpus == "polnear":
-        return data_dir / "polnear" / "data" / split / "text" / f"{name}.txt"
-    return data_dir / "ptc_semeval2020" / f"{split}-articles" / f"{name}.txt"
+    return document_path(data_dir, doc)
 
 
 def core_labels(record: Mapping[str, Any]) -> dict[str, Label]:
