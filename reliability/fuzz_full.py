@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +23,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import requests
+# The same server start-up as the test suite (test folders are not packages).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reliability"))
+from rel_helpers import launch
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -39,45 +38,14 @@ CHECKS = (
 )
 
 
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def gunicorn(model_dir: Path, key: str, workers: int, log: Path) -> Iterator[tuple[str, int]]:
     """Run gunicorn around model_dir until the block ends; yield its base URL and master pid."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MISINFO_")}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.update(
-        MISINFO_BIND=f"127.0.0.1:{port}",
-        MISINFO_WORKERS=str(workers),
-        MISINFO_MODEL_DIR=str(model_dir),
-        MISINFO_API_KEYS=key,
-    )
-    argv = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "service:create_app()"]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    server = launch(model_dir, log, MISINFO_WORKERS=str(workers), MISINFO_API_KEYS=key)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not become ready; see {log}")
-            try:
-                if requests.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        yield url, process.pid
+        yield server.url, server.process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+        server.stop()
 
 
 def run_schemathesis(

@@ -29,6 +29,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fuzz_full import REPO, gunicorn
+from rel_helpers import worker_pids
 
 # Hand-written, not from any dataset: three sentences with a typical mix of signals.
 ARTICLE = (
@@ -47,13 +48,6 @@ def rss_kib(pid: int) -> int | None:
     except FileNotFoundError:
         return None
     return None
-
-
-def workers_of(master: int) -> list[int]:
-    """Return the pids of the master's children."""
-    return sorted(
-        int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    )
 
 
 class Tally:
@@ -115,7 +109,7 @@ def soak(
                 pool.submit(tally.post, url, headers)
                 sent += 1
             if now >= next_sample:
-                for pid in workers_of(master):
+                for pid in worker_pids(master):
                     rss = rss_kib(pid)
                     if rss is not None:
                         samples.setdefault(pid, []).append((now - began, rss))
