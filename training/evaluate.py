@@ -111,15 +111,15 @@ def _dev_thresholds(scorer: Scorer, gold_dev: EvalSet, signals: Sequence[str]) -
 
 def explanation_overlap(model: Model, sentences: Sequence[GoldSentence]) -> dict[str, float]:
     """Return, per core signal, how often an evidence phrase overlaps a gold trigger span."""
-    rows = model.vectorize([s.text for s in sentences])
-    scores = model.probabilities(rows)
+    extraction = model.analyse([s.text for s in sentences])
+    scores = model.probabilities(extraction.matrix)
     rates = {}
     for signal in CORE_SIGNALS:
         k = model.signals.index(signal)
         predicted, gold, shares = [], [], []
         for i, sentence in enumerate(sentences):
             if sentence.labels[signal] and scores[i, k] >= model.thresholds[signal]:
-                phrases = model.explain(sentence.text, rows[i], [signal])
+                phrases = model.explain(extraction, i, [signal])
                 predicted.append([(p.start, p.end) for p in phrases])
                 gold.append(sentence.spans[signal])
                 # How much of the sentence the evidence covers: overlap is only meaningful if small.

@@ -12,12 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+
+from service.core.feature_index import Extraction, FeatureIndex, RegexCue, TokenRules
 
 # Apostrophes inside words stay in the token ("didn't", "Russia’s"); digits fold to one shape.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -78,6 +80,16 @@ _AGENTLESS = re.compile(
     r"|\b(?:is|are|was|were)\s+(?:widely\s+)?(?:said|believed|reported|thought|rumou?red)\s+to\b"
     r"|\breportedly\b|\ballegedly\b|\bpurportedly\b",
     re.IGNORECASE,
+)
+# Every agentless match has one of these inside a single token; other sentences are not scanned.
+AGENTLESS_CUE = RegexCue(
+    name="attr:agentless",
+    pattern=_AGENTLESS,
+    hint=re.compile(
+        r"believed|reported|said|claimed|alleged|rumou?red|thought|understood|suggested"
+        r"|purportedly",
+        re.IGNORECASE,
+    ),
 )
 
 
@@ -203,6 +215,7 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """Pickle learned state only: runtime caches would make retrained files differ."""
         state: dict[str, object] = super().__getstate__()
         state.pop("_first_tokens_cache", None)
+        state.pop("_feature_index_cache", None)
         return state
 
     def _lexicon_matches(self, forms: Sequence[str]) -> Iterator[tuple[str, int, int]]:
@@ -258,33 +271,30 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         )
         cue_mask = np.array([f.startswith(("cue:", "attr:")) for f, _ in kept], dtype=bool)
         self.idf_[cue_mask] *= np.float32(self.cue_weight)
+        self.__dict__.pop("_feature_index_cache", None)  # a refit must not read old tables
         return self
 
-    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return the L2-normalised sublinear tf-idf matrix (float32, one row per sentence)."""
-        vocabulary = self.vocabulary_
-        indptr = [0]
-        indices: list[int] = []
-        raw_counts: list[int] = []
-        for text in texts:
-            counts: Counter[int] = Counter()
-            for feature in self.iter_features(text):
-                index = vocabulary.get(feature)
-                if index is not None:
-                    counts[index] += 1
-            indices.extend(counts.keys())
-            raw_counts.extend(counts.values())
-            indptr.append(len(indices))
-        values = 1.0 + np.log(np.asarray(raw_counts, dtype=np.float32))
-        matrix = sp.csr_matrix(
-            (values, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-            shape=(len(indptr) - 1, len(vocabulary)),
-            dtype=np.float32,
-        )
-        matrix = sp.csr_matrix(matrix.multiply(self.idf_), dtype=np.float32)
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
+        return self.extract(texts).matrix
+
+    def extract(self, texts: Sequence[str]) -> Extraction:
+        """Return the tf-idf matrix with the token range of every feature hit, for explanations."""
+        return self.feature_index().extract(list(texts))
+
+    def feature_index(self) -> FeatureIndex:
+        """Return the vocabulary compiled into integer tables, built once per fitted object."""
+        index: FeatureIndex | None = getattr(self, "_feature_index_cache", None)
+        if index is None:
+            index = FeatureIndex(
+                vocabulary=self.vocabulary_,
+                idf=self.idf_,
+                lexicon=self._lexicon_index()[0],
+                rules=TOKEN_RULES,
+                regex_cues=[AGENTLESS_CUE],
+            )
+            self._feature_index_cache = index
+        return index
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Return feature names in column order."""
@@ -317,3 +327,14 @@ def _attribution_subject(tokens: Sequence[str], forms: Sequence[str], verb: int)
         if forms[j] in PRONOUNS:
             return "pronoun", j
     return "none", verb
+
+
+# The token definitions the compiled feature index applies, kept next to the string path's.
+TOKEN_RULES = TokenRules(
+    pattern=_TOKEN,
+    form=_token_form,
+    shape=_shape,
+    reporting=REPORTING_VERBS,
+    generic=GENERIC_SOURCES,
+    pronouns=PRONOUNS,
+)

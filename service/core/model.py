@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from service.core.errors import (
     ModelFormatError,
     ModelIntegrityError,
 )
+from service.core.feature_index import Extraction
 from service.core.features import SentenceFeatures, token_spans
 
 MODEL_FILE = "model.joblib"
@@ -73,36 +73,48 @@ class Model:
         """Return the feature rows for texts (one transform call for the whole batch)."""
         return self.features.transform(texts)
 
+    def analyse(self, texts: Sequence[str]) -> Extraction:
+        """Return the feature rows for texts with where each feature fired, for explanations."""
+        return self.features.extract(texts)
+
     def probabilities(self, rows: sp.csr_matrix) -> NDArray[np.float32]:
         """Return calibrated scores, one column per signal in ``self.signals`` order."""
         return self.classifier.predict_proba(rows)
 
     def explain(
-        self, text: str, row: sp.csr_matrix, signals: Sequence[str], *, top: int = 3
+        self, extraction: Extraction, row: int, signals: Sequence[str], *, top: int = 3
     ) -> list[Phrase]:
-        """Return, per signal, the few phrases of text that raised its score most."""
+        """Return, per signal, the few phrases of one analysed sentence that raised its score most."""
         if not signals:
             return []
-        columns = [self.signals.index(s) for s in signals]
-        classifier = self.classifier
-        # One pass over the row's features and one tokenization serve every flagged signal.
-        weights = row.data[:, None] * classifier.coef_[row.indices][:, columns]
-        weights = weights * classifier.platt_[columns, 0].astype(np.float32)
-        position = {int(index): i for i, index in enumerate(row.indices)}
-        vocabulary = self.features.vocabulary_
+        text = extraction.texts[row]
         tokens = token_spans(text)
-        starts = [t[0] for t in tokens]
+        columns, first, stop = extraction.token_hits(row)
+        span_columns, span_starts, span_ends = extraction.span_hits(row)
+        if len(span_columns):
+            # Regex cues fire on characters: credit the tokens their span starts on or covers.
+            starts = np.array([start for start, _ in tokens], dtype=np.int64)
+            span_first = np.searchsorted(starts, span_starts)
+            span_stop = np.searchsorted(starts, span_ends)
+            covers = span_stop > span_first
+            columns = np.concatenate([columns, span_columns[covers]])
+            first = np.concatenate([first, span_first[covers]])
+            stop = np.concatenate([stop, span_stop[covers]])
+        matrix = extraction.matrix
+        row_start, row_end = matrix.indptr[row], matrix.indptr[row + 1]
+        row_columns = matrix.indices[row_start:row_end]
+        values = matrix.data[row_start:row_end][np.searchsorted(row_columns, columns)]
+        classifier = self.classifier
+        wanted = [self.signals.index(s) for s in signals]
+        weights = values[:, None] * classifier.coef_[columns][:, wanted]
+        weights = weights * classifier.platt_[wanted, 0].astype(np.float32)
+        # Spread each feature's contribution evenly over the tokens it covers.
+        lengths = stop - first
+        covered = np.repeat(first, lengths) + (
+            np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        )
         scores = np.zeros((len(tokens), len(signals)), dtype=np.float64)
-        for hit in self.features.iter_hits(text):
-            index = vocabulary.get(hit.feature)
-            i = position.get(index) if index is not None else None
-            if i is None:
-                continue
-            first = bisect_left(starts, hit.start)
-            last = bisect_left(starts, hit.end)
-            if last > first:
-                # Spread the feature's contribution over the tokens it covers.
-                scores[first:last] += weights[i] / (last - first)
+        np.add.at(scores, covered, np.repeat(weights / lengths[:, None], lengths, axis=0))
         phrases: list[Phrase] = []
         for k, signal in enumerate(signals):
             phrases.extend(_token_phrases(signal, tokens, scores[:, k], top=top))

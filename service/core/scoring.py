@@ -10,6 +10,7 @@ from typing import Any, Literal
 import numpy as np
 
 from service.core.errors import InvalidThresholdError, TextTooLongError, UnknownSignalError
+from service.core.feature_index import Extraction
 from service.core.markup import prose_view
 from service.core.model import Model
 from service.core.segment import split_sentences
@@ -160,8 +161,10 @@ def score_documents(
         sentences = split_sentences(view.masked, view.blocks)
         split.append(sentences)
         model_inputs.extend(view.masked[s.start : s.end] for s in sentences)
-    rows = model.vectorize(model_inputs)
-    probabilities = np.round(model.probabilities(rows)[:, columns].astype(np.float64), SCORE_DIGITS)
+    extraction = model.analyse(model_inputs)
+    probabilities = np.round(
+        model.probabilities(extraction.matrix)[:, columns].astype(np.float64), SCORE_DIGITS
+    )
     results = []
     offset = 0
     for text, sentences in zip(texts, split, strict=True):
@@ -175,9 +178,7 @@ def score_documents(
             if options.explain:
                 # Unflagged sentences have no evidence: skip slicing their sparse rows.
                 evidence = (
-                    _evidence(
-                        model, model_inputs[row_index], rows[row_index], flags, text, sentence.start
-                    )
+                    _evidence(model, extraction, row_index, flags, text, sentence.start)
                     if flags
                     else []
                 )
@@ -206,11 +207,11 @@ def score_documents(
 
 
 def _evidence(
-    model: Model, model_input: str, row: Any, flags: Sequence[str], text: str, base: int
+    model: Model, extraction: Extraction, row: int, flags: Sequence[str], text: str, base: int
 ) -> list[Evidence]:
     """Return evidence phrases for each flagged signal, in document offsets."""
     evidence = []
-    for phrase in model.explain(model_input, row, flags):
+    for phrase in model.explain(extraction, row, flags):
         start, end = base + phrase.start, base + phrase.end
         evidence.append(Evidence(phrase.signal, start, end, text[start:end], phrase.weight))
     return evidence
