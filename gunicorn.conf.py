@@ -8,6 +8,7 @@ server before any worker starts (exit status 1, one "Error: ..." line naming the
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -61,3 +62,10 @@ def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def when_ready(server: Any) -> None:
+    """Freeze the preloaded model's objects so the workers' garbage collector leaves them shared."""
+    # A collection writes to every object it visits, which would copy the model's pages
+    # into each worker; frozen objects are never visited.
+    gc.freeze()

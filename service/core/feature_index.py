@@ -36,7 +36,7 @@ _SHAPE_BITS = 16
 _SHAPE_MASK = (1 << _SHAPE_BITS) - 1
 _FLAG_MASK = (1 << _FLAG_BITS) - 1
 # A worker sees an open-ended stream of new words; past this many the cache starts again.
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 200_000
 # Keys are products of ids; beyond this an n-gram key could overflow int64.
 _KEY_LIMIT = 1 << 62
 
