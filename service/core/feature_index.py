@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -132,23 +132,17 @@ class Extraction:
     span_columns: IntArray
     span_starts: IntArray
     span_ends: IntArray
-    _order: tuple[IntArray, IntArray] | None = field(default=None, repr=False)
 
-    def token_hits(self, row: int) -> tuple[IntArray, IntArray, IntArray]:
-        """Return the columns and sentence-local token ranges of one sentence's token hits."""
-        if self._order is None:
-            order = np.argsort(self.hit_rows, kind="stable")
-            bounds = np.searchsorted(self.hit_rows[order], np.arange(len(self.texts) + 1))
-            self._order = (order, bounds)
-        order, bounds = self._order
-        chosen = order[bounds[row] : bounds[row + 1]]
-        base = self.token_offsets[row]
-        return self.hit_columns[chosen], self.hit_first[chosen] - base, self.hit_stop[chosen] - base
-
-    def span_hits(self, row: int) -> tuple[IntArray, IntArray, IntArray]:
-        """Return the columns and character spans of one sentence's regex-cue hits."""
-        chosen = self.span_rows == row
-        return self.span_columns[chosen], self.span_starts[chosen], self.span_ends[chosen]
+    def values_at(self, rows: IntArray, columns: IntArray) -> NDArray[np.float32]:
+        """Return the matrix value of each (row, column) cell; every one must be stored."""
+        matrix = self.matrix
+        cell_rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        # Rows are in order and columns sorted within each, so the cell keys are sorted.
+        keys = cell_rows * matrix.shape[1] + matrix.indices
+        values: NDArray[np.float32] = matrix.data[
+            np.searchsorted(keys, rows * matrix.shape[1] + columns)
+        ]
+        return values
 
 
 class FeatureIndex:

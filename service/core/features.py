@@ -189,7 +189,7 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             yield Hit("attr:agentless", m.start(), m.end())
 
     def iter_features(self, text: str) -> Iterator[str]:
-        """Yield the feature names iter_hits yields, without spans: the scoring fast path."""
+        """Yield the feature names iter_hits yields, without spans (what fit counts)."""
         tokens: list[str] = _TOKEN.findall(text)
         forms = [_token_form(t) for t in tokens]
         count = len(forms)

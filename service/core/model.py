@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from service.core.errors import (
     ModelFormatError,
     ModelIntegrityError,
 )
-from service.core.feature_index import Extraction
+from service.core.feature_index import Extraction, IntArray
 from service.core.features import SentenceFeatures, token_spans
 
 MODEL_FILE = "model.joblib"
@@ -85,40 +86,79 @@ class Model:
         self, extraction: Extraction, row: int, signals: Sequence[str], *, top: int = 3
     ) -> list[Phrase]:
         """Return, per signal, the few phrases of one analysed sentence that raised its score most."""
-        if not signals:
+        return self.explain_rows(extraction, [(row, signals)], top=top)[0]
+
+    def explain_rows(
+        self,
+        extraction: Extraction,
+        requests: Sequence[tuple[int, Sequence[str]]],
+        *,
+        top: int = 3,
+    ) -> list[list[Phrase]]:
+        """Return evidence phrases for many (sentence, signals) requests in one pass over the hits."""
+        if not requests:
             return []
-        text = extraction.texts[row]
-        tokens = token_spans(text)
-        columns, first, stop = extraction.token_hits(row)
-        span_columns, span_starts, span_ends = extraction.span_hits(row)
-        if len(span_columns):
-            # Regex cues fire on characters: credit the tokens their span starts on or covers.
-            starts = np.array([start for start, _ in tokens], dtype=np.int64)
-            span_first = np.searchsorted(starts, span_starts)
-            span_stop = np.searchsorted(starts, span_ends)
-            covers = span_stop > span_first
-            columns = np.concatenate([columns, span_columns[covers]])
-            first = np.concatenate([first, span_first[covers]])
-            stop = np.concatenate([stop, span_stop[covers]])
-        matrix = extraction.matrix
-        row_start, row_end = matrix.indptr[row], matrix.indptr[row + 1]
-        row_columns = matrix.indices[row_start:row_end]
-        values = matrix.data[row_start:row_end][np.searchsorted(row_columns, columns)]
+        wanted = np.zeros(len(extraction.texts), dtype=bool)
+        wanted[[row for row, _ in requests]] = True
+        chosen = np.flatnonzero(wanted[extraction.hit_rows])
+        rows = extraction.hit_rows[chosen]
+        columns = extraction.hit_columns[chosen]
+        first = extraction.hit_first[chosen]
+        stop = extraction.hit_stop[chosen]
+        tokens = {row: token_spans(extraction.texts[row]) for row, _ in requests}
+        spans = np.flatnonzero(wanted[extraction.span_rows])
+        if len(spans):
+            span_rows, span_columns, span_first, span_stop = _span_token_ranges(
+                extraction, spans, tokens
+            )
+            rows = np.concatenate([rows, span_rows])
+            columns = np.concatenate([columns, span_columns])
+            first = np.concatenate([first, span_first])
+            stop = np.concatenate([stop, span_stop])
         classifier = self.classifier
-        wanted = [self.signals.index(s) for s in signals]
-        weights = values[:, None] * classifier.coef_[columns][:, wanted]
-        weights = weights * classifier.platt_[wanted, 0].astype(np.float32)
+        weights = extraction.values_at(rows, columns)[:, None] * classifier.coef_[columns]
+        weights = weights * classifier.platt_[:, 0].astype(np.float32)
         # Spread each feature's contribution evenly over the tokens it covers.
         lengths = stop - first
         covered = np.repeat(first, lengths) + (
             np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         )
-        scores = np.zeros((len(tokens), len(signals)), dtype=np.float64)
+        scores = np.zeros((int(extraction.token_offsets[-1]), len(self.signals)))
         np.add.at(scores, covered, np.repeat(weights / lengths[:, None], lengths, axis=0))
-        phrases: list[Phrase] = []
-        for k, signal in enumerate(signals):
-            phrases.extend(_token_phrases(signal, tokens, scores[:, k], top=top))
-        return phrases
+        results = []
+        for row, signals in requests:
+            base = int(extraction.token_offsets[row])
+            block = scores[base : base + len(tokens[row])]
+            results.append(
+                [
+                    phrase
+                    for signal in signals
+                    for phrase in _token_phrases(
+                        signal, tokens[row], block[:, self.signals.index(signal)].tolist(), top=top
+                    )
+                ]
+            )
+        return results
+
+
+def _span_token_ranges(
+    extraction: Extraction, spans: IntArray, tokens: Mapping[int, Sequence[tuple[int, int]]]
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Return (row, column, first, stop) batch token ranges of character-span (regex) hits."""
+    rows, columns, firsts, stops = [], [], [], []
+    for i in spans.tolist():
+        row = int(extraction.span_rows[i])
+        starts = [start for start, _ in tokens[row]]
+        # Credit the tokens the span starts on or covers.
+        first = bisect_left(starts, int(extraction.span_starts[i]))
+        stop = bisect_left(starts, int(extraction.span_ends[i]))
+        if stop > first:
+            base = int(extraction.token_offsets[row])
+            rows.append(row)
+            columns.append(int(extraction.span_columns[i]))
+            firsts.append(base + first)
+            stops.append(base + stop)
+    return tuple(np.array(v, dtype=np.int64) for v in (rows, columns, firsts, stops))  # type: ignore[return-value]
 
 
 # A token keeps its place in a phrase when it carries at least this share of the strongest one.
@@ -126,13 +166,13 @@ _KEEP_SHARE = 0.3
 
 
 def _token_phrases(
-    signal: str, tokens: Sequence[tuple[int, int]], scores: np.ndarray, *, top: int
+    signal: str, tokens: Sequence[tuple[int, int]], scores: Sequence[float], *, top: int
 ) -> list[Phrase]:
     """Merge runs of strongly positive tokens into phrases and keep the strongest few."""
-    best = float(scores.max()) if len(scores) else 0.0
+    best = max(scores, default=0.0)
     if best <= 0:
         return []
-    keep = scores >= best * _KEEP_SHARE
+    keep = [score >= best * _KEEP_SHARE for score in scores]
     runs: list[tuple[int, int, float]] = []
     i = 0
     while i < len(tokens):
@@ -142,7 +182,7 @@ def _token_phrases(
         j = i
         while j + 1 < len(tokens) and keep[j + 1]:
             j += 1
-        runs.append((tokens[i][0], tokens[j][1], float(scores[i : j + 1].sum())))
+        runs.append((tokens[i][0], tokens[j][1], sum(scores[i : j + 1])))
         i = j + 1
     strongest = sorted(runs, key=lambda run: -run[2])[:top]
     return [

@@ -10,9 +10,8 @@ from typing import Any, Literal
 import numpy as np
 
 from service.core.errors import InvalidThresholdError, TextTooLongError, UnknownSignalError
-from service.core.feature_index import Extraction
 from service.core.markup import prose_view
-from service.core.model import Model
+from service.core.model import Model, Phrase
 from service.core.segment import split_sentences
 
 TextFormat = Literal["plain", "markdown", "html"]
@@ -165,31 +164,34 @@ def score_documents(
     probabilities = np.round(
         model.probabilities(extraction.matrix)[:, columns].astype(np.float64), SCORE_DIGITS
     )
+    score_rows: list[list[float]] = probabilities.tolist()
+    flags_of = [[s for k, s in enumerate(signals) if row[k] >= thresholds[s]] for row in score_rows]
+    evidence_of: dict[int, list[Phrase]] = {}
+    if options.explain:
+        # Unflagged sentences have no evidence; the flagged ones are explained in one pass.
+        flagged = [(row, flags) for row, flags in enumerate(flags_of) if flags]
+        explained = model.explain_rows(extraction, flagged)
+        evidence_of = {row: phrases for (row, _), phrases in zip(flagged, explained, strict=True)}
     results = []
     offset = 0
     for text, sentences in zip(texts, split, strict=True):
         scored = []
         for sentence in sentences:
             row_index = offset + sentence.index
-            values = probabilities[row_index].tolist()
-            scores = dict(zip(signals, values, strict=True))
-            flags = [s for s in signals if scores[s] >= thresholds[s]]
             evidence = None
             if options.explain:
-                # Unflagged sentences have no evidence: skip slicing their sparse rows.
-                evidence = (
-                    _evidence(model, extraction, row_index, flags, text, sentence.start)
-                    if flags
-                    else []
-                )
+                evidence = [
+                    _evidence(phrase, text, sentence.start)
+                    for phrase in evidence_of.get(row_index, [])
+                ]
             scored.append(
                 SentenceScore(
                     index=sentence.index,
                     start=sentence.start,
                     end=sentence.end,
                     text=text[sentence.start : sentence.end],
-                    scores=scores,
-                    flags=flags,
+                    scores=dict(zip(signals, score_rows[row_index], strict=True)),
+                    flags=flags_of[row_index],
                     evidence=evidence,
                 )
             )
@@ -206,12 +208,7 @@ def score_documents(
     return results
 
 
-def _evidence(
-    model: Model, extraction: Extraction, row: int, flags: Sequence[str], text: str, base: int
-) -> list[Evidence]:
-    """Return evidence phrases for each flagged signal, in document offsets."""
-    evidence = []
-    for phrase in model.explain(extraction, row, flags):
-        start, end = base + phrase.start, base + phrase.end
-        evidence.append(Evidence(phrase.signal, start, end, text[start:end], phrase.weight))
-    return evidence
+def _evidence(phrase: Phrase, text: str, base: int) -> Evidence:
+    """Return an evidence phrase in document offsets."""
+    start, end = base + phrase.start, base + phrase.end
+    return Evidence(phrase.signal, start, end, text[start:end], phrase.weight)
