@@ -197,7 +197,9 @@ repository. Train-split rows used: {rows_text}.
 - ClaimBuster (Arslan et al. 2020) and CLEF CheckThat! 2019/2020 (Atanasova et al. 2019;
   Barrón-Cedeño et al. 2020): `checkworthy_claim`.
 - The project's own annotations (`training/annotations/`): hand-labelled sentences from
-  PolNeAR and PTC **train** articles, weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
+  PolNeAR and PTC **train** articles in four rounds (cue-enriched, then three rounds chosen by
+  the previous model's uncertainty or aimed at `no_evidence`; each round's effect is in that
+  folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
 
 How each label is derived: `training/LABELS.md`. Gold set and its guidelines: `training/gold/`.
 
@@ -224,7 +226,8 @@ _FOOTER = """## Known failure modes
   rhetorical questions is scored less reliably.
 - Quotations are scored like the writer's own voice: a hedge inside a quote counts.
 - Tokens are lower-cased before scoring, so a date such as "3 May" can read as the modal
-  "may" and raise `hedging`.
+  "may" and raise `hedging`. Keeping "May" capitalised as a word of its own was tried and
+  lowered gold-dev `hedging` AP (0.665 → 0.644), so it is not done.
 - A claim verb with a named institution as its subject ("The Kremlin claimed …") is sometimes
   missed as `unverified_claim` when the rest of the sentence reads as plain reporting.
 - English only; sentence segmentation errors (unusual abbreviations) can merge sentences."""

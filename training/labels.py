@@ -908,8 +908,10 @@ _OPINION_HOLDERS = _set(
 _VAGUE_QUANTIFIERS = _set(
     "some many most several various certain numerous few other others countless"
 )
+# At most three adverbs or "been"s between auxiliary and verb: an unbounded run made search()
+# rescan it from every auxiliary, quadratic on "been been been ...".
 _PASSIVE_ATTRIBUTION = re.compile(
-    r"\b(?:is|are|was|were|been|be|being|has|have|had)\s+(?:\w+ly\s+|also\s+|been\s+)*"
+    r"\b(?:is|are|was|were|been|be|being|has|have|had)\s+(?:\w+ly\s+|also\s+|been\s+){0,3}"
     r"(?:considered|believed|said|thought|claimed|regarded|reported|alleged|rumou?red|seen|"
     r"viewed|described|deemed|suggested|argued|speculated|reputed|touted|criticized|"
     r"criticised|praised|cited|acclaimed|hailed|credited)\b",

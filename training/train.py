@@ -34,12 +34,12 @@ log = logging.getLogger("training")
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_NAME = "misinfo-signals-v1"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 # Propaganda signals ship only when their held-out average precision reaches this (issue #2).
 MIN_OPTIONAL_AP = 0.5
 # Signals shipped whatever their dev AP: the core four and check-worthiness (judged by CLEF MAP).
 ALWAYS_SHIPPED: frozenset[str] = frozenset({*CORE_SIGNALS, "checkworthy_claim"})
-C_GRID: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+C_GRID: tuple[float, ...] = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 # The project's own annotations are in-domain and hand-checked: they count more than derived rows.
 ANNOTATIONS = "annotations"
 DATASET_WEIGHTS: dict[str, float] = {ANNOTATIONS: 5.0}

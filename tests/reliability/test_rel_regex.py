@@ -77,12 +77,7 @@ def patterns() -> Iterator[tuple[str, re.Pattern[str] | re.Pattern[bytes]]]:
 
 PATTERNS = dict(patterns())
 # Known quadratic patterns: (name, reason). strict=True, so a fix turns the xfail into a failure.
-KNOWN_SLOW = {
-    "training.labels._PASSIVE_ATTRIBUTION": (
-        "search() restarts at every auxiliary and rescans the unbounded (been\\s+)* run: "
-        "quadratic, about 4 s on 'been ' x 4,000 (training-time labeller only)"
-    ),
-}
+KNOWN_SLOW: dict[str, str] = {}
 
 
 def anchored(name: str) -> bool:
