@@ -3,8 +3,10 @@
 The import path of this module is part of the model file format: the pickled Pipeline
 refers to these classes by name, so move or rename them only together with a new model.
 
-Every feature a sentence fires is a *hit* with a character span, so one tokenization
-serves both the sparse matrix the classifier reads and the evidence spans it explains with.
+Features are defined here by name, each fired by a *hit* with a character span
+(``iter_hits``); ``fit`` counts the names to learn the vocabulary. ``transform`` finds the same
+features through the integer tables of ``service/core/feature_index.py``, compiled from that
+vocabulary, which also keep each hit's token range for explanations.
 """
 
 from __future__ import annotations
