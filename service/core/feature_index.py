@@ -4,8 +4,8 @@ SentenceFeatures names its features as strings ("officials said", "shape:Cap sai
 "cue:hedge", "attr:vague"); building those strings for every n-gram of every sentence was
 nearly all of the cost of scoring. Here the fitted vocabulary is compiled once into integer
 tables: each token maps, through a cache, to a form id, a shape id and a few flag bits; an
-n-gram becomes one integer key looked up in a sorted array, so the per-token Python work is one
-dict lookup and the rest is NumPy. The features found are exactly the ones the string path
+n-gram becomes one integer key looked up in an open-addressing hash table, so the per-token
+Python work is one dict lookup and the rest is NumPy. The features found are exactly the ones the string path
 names (tests/unit/test_features.py pins that), and each keeps the token range that fired it
 so explanations need no second tokenization.
 

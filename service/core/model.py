@@ -158,7 +158,12 @@ def _span_token_ranges(
             columns.append(int(extraction.span_columns[i]))
             firsts.append(base + first)
             stops.append(base + stop)
-    return tuple(np.array(v, dtype=np.int64) for v in (rows, columns, firsts, stops))  # type: ignore[return-value]
+    return (
+        np.array(rows, dtype=np.int64),
+        np.array(columns, dtype=np.int64),
+        np.array(firsts, dtype=np.int64),
+        np.array(stops, dtype=np.int64),
+    )
 
 
 # A token keeps its place in a phrase when it carries at least this share of the strongest one.

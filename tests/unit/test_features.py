@@ -172,7 +172,7 @@ def reference_explain(
     return [
         phrase
         for k, signal in enumerate(signals)
-        for phrase in _token_phrases(signal, tokens, scores[:, k], top=top)
+        for phrase in _token_phrases(signal, tokens, scores[:, k].tolist(), top=top)
     ]
 
 
@@ -188,3 +188,14 @@ def test_explanations_match_the_hit_by_hit_reference(
             (p.signal, p.start, p.end) for p in expected
         ]
         assert [p.weight for p in actual] == pytest.approx([p.weight for p in expected], abs=2e-4)
+
+
+def test_explaining_many_sentences_at_once_matches_one_by_one(
+    shipped_model: Model, example_article: str
+) -> None:
+    texts = [line for line in example_article.splitlines() if line.strip()]
+    extraction = shipped_model.analyse(texts)
+    requests = [(i, shipped_model.signals) for i in range(0, len(texts), 2)]
+    together = shipped_model.explain_rows(extraction, requests)
+    alone = [shipped_model.explain(extraction, i, signals) for i, signals in requests]
+    assert together == alone
