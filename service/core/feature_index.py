@@ -399,7 +399,15 @@ class FeatureIndex:
 
     def _matrix(self, rows: IntArray, columns: IntArray, n_rows: int) -> sp.csr_matrix:
         """Count hits per (row, column) into a sublinear tf-idf matrix with unit-length rows."""
-        cells, counts = np.unique(rows * self.n_columns + columns, return_counts=True)
+        # A stable sort: hits arrive in runs of rising keys, which it merges far faster than
+        # np.unique's quicksort sorts them.
+        keys = np.sort(rows * self.n_columns + columns, kind="stable")
+        is_start = np.empty(len(keys), dtype=bool)
+        is_start[:1] = True  # the first key, if any, starts a cell
+        np.not_equal(keys[1:], keys[:-1], out=is_start[1:])
+        starts = np.flatnonzero(is_start)
+        cells = keys[starts]
+        counts = np.diff(np.append(starts, len(keys)))
         cell_rows = cells // self.n_columns
         cell_columns = cells % self.n_columns
         values = (1.0 + np.log(counts.astype(np.float32))) * self.idf[cell_columns]
