@@ -197,9 +197,9 @@ repository. Train-split rows used: {rows_text}.
 - ClaimBuster (Arslan et al. 2020) and CLEF CheckThat! 2019/2020 (Atanasova et al. 2019;
   Barrón-Cedeño et al. 2020): `checkworthy_claim`.
 - The project's own annotations (`training/annotations/`): hand-labelled sentences from
-  PolNeAR and PTC **train** articles in four rounds (cue-enriched, then three rounds chosen by
-  the previous model's uncertainty or aimed at `no_evidence`; each round's effect is in that
-  folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
+  PolNeAR and PTC **train** articles in five rounds (cue-enriched, then rounds chosen by the
+  previous model's uncertainty or aimed at `no_evidence`; each round's effect, and one round tried
+  and not kept, are in that folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
 
 How each label is derived: `training/LABELS.md`. Gold set and its guidelines: `training/gold/`.
 
