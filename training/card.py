@@ -197,7 +197,7 @@ repository. Train-split rows used: {rows_text}.
 - ClaimBuster (Arslan et al. 2020) and CLEF CheckThat! 2019/2020 (Atanasova et al. 2019;
   Barrón-Cedeño et al. 2020): `checkworthy_claim`.
 - The project's own annotations (`training/annotations/`): hand-labelled sentences from
-  PolNeAR and PTC **train** articles in eight rounds (cue-enriched, then rounds chosen by the
+  PolNeAR and PTC **train** articles in nine rounds (cue-enriched, then rounds chosen by the
   previous model's uncertainty or aimed at `no_evidence`; each round's effect, and one round tried
   and not kept, are in that folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
 

@@ -34,7 +34,7 @@ log = logging.getLogger("training")
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_NAME = "misinfo-signals-v1"
-MODEL_VERSION = "1.5.0"
+MODEL_VERSION = "1.6.0"
 # Propaganda signals ship only when their held-out average precision reaches this (issue #2).
 MIN_OPTIONAL_AP = 0.5
 # Signals shipped whatever their dev AP: the core four and check-worthiness (judged by CLEF MAP).
