@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +41,7 @@ _CACHE_LIMIT = 200_000
 _KEY_LIMIT = 1 << 62
 
 IntArray = NDArray[np.int64]
+_EMPTY: IntArray = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,6 @@ class NgramTable:
     """The kept n-grams of one length as integer keys in an open-addressing hash table."""
 
     n: int
-    keys: IntArray  # every key, sorted
     slot_keys: IntArray  # the hash table: a key per slot, -1 where empty
     slot_columns: IntArray
     bits: int
@@ -100,7 +100,7 @@ class NgramTable:
             pending = pending[~placed[pending]]
             blocked = pending[slot_keys[slots[pending]] != -1]
             slots[blocked] = (slots[blocked] + 1) & mask
-        return cls(n, np.sort(keys), slot_keys, slot_columns, bits)
+        return cls(n, slot_keys, slot_columns, bits)
 
     def find(self, keys: IntArray) -> IntArray:
         """Return the column of each key, or -1 where the table does not hold it."""
@@ -179,20 +179,21 @@ class FeatureIndex:
         self.shape_base = len(self.shape_ids) + 1
         if self.shape_base > _SHAPE_MASK:
             raise ValueError("too many distinct shapes for the feature index")
-        word_tables = _tables(
+        word_grams = _keys_by_length(
             word_parts, word_lengths, [c for _, c in words], self.form_ids, self.form_base
         )
-        self.shape_tables = _tables(
+        shape_grams = _keys_by_length(
             shape_parts, shape_lengths, [c for _, c in shapes], self.shape_ids, self.shape_base
         )
+        self.prefix_closed = _prefix_closed(word_grams, self.form_base) and _prefix_closed(
+            shape_grams, self.shape_base
+        )
+        # Unigram keys are form ids: a plain array maps them to columns.
         self.unigram_columns = np.full(self.form_base, -1, dtype=np.int64)
-        if word_tables and word_tables[0].n == 1:
-            unigrams = word_tables.pop(0)
-            self.unigram_columns[unigrams.keys] = unigrams.find(unigrams.keys)
-        self.word_tables = word_tables
-        self.prefix_closed = _prefix_closed(
-            np.flatnonzero(self.unigram_columns >= 0), word_tables, self.form_base
-        ) and _prefix_closed(None, self.shape_tables, self.shape_base)
+        unigram_keys, unigram_columns = word_grams.pop(1, (_EMPTY, _EMPTY))
+        self.unigram_columns[unigram_keys] = unigram_columns
+        self.word_tables = [NgramTable.build(n, *grams) for n, grams in word_grams.items()]
+        self.shape_tables = [NgramTable.build(n, *grams) for n, grams in shape_grams.items()]
         self.cues = CueTrie.build(
             {
                 tuple(self.form_ids[form] for form in phrase): [
@@ -522,18 +523,18 @@ def _split(features: Sequence[str]) -> tuple[list[str], IntArray]:
     return (" ".join(features).split(" ") if features else []), lengths
 
 
-def _tables(
+def _keys_by_length(
     parts: Sequence[str],
     lengths: IntArray,
     columns: Sequence[int],
     ids: Mapping[str, int],
     base: int,
-) -> list[NgramTable]:
-    """Group n-grams by length and turn each group into a sorted table of integer keys."""
+) -> dict[int, tuple[IntArray, IntArray]]:
+    """Return, per n-gram length in rising order, the sorted integer keys and their columns."""
     part_ids = np.fromiter(map(ids.__getitem__, parts), dtype=np.int64, count=len(parts))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     all_columns = np.asarray(columns, dtype=np.int64)
-    tables = []
+    groups = {}
     for n in np.unique(lengths).tolist():
         if base**n >= _KEY_LIMIT:
             raise ValueError("n-grams too long for 64-bit keys")
@@ -543,8 +544,8 @@ def _tables(
         for k in range(1, n):
             keys = keys * base + grams[:, k]
         order = np.argsort(keys, kind="stable")
-        tables.append(NgramTable.build(n, keys[order], all_columns[members][order]))
-    return tables
+        groups[n] = (keys[order], all_columns[members][order])
+    return groups
 
 
 # Fibonacci hashing: multiply by 2**64 / golden ratio and keep the top bits.
@@ -557,13 +558,12 @@ def _hash(keys: IntArray, bits: int) -> IntArray:
     return (spread >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _prefix_closed(first: IntArray | None, tables: Sequence[NgramTable], base: int) -> bool:
-    """Tell whether every n-gram's prefix is in the table one shorter (first: the unigrams)."""
-    previous = first
-    for table in tables:
-        if previous is not None and not np.isin(table.keys // base, previous).all():
+def _prefix_closed(groups: Mapping[int, tuple[IntArray, IntArray]], base: int) -> bool:
+    """Tell whether every n-gram's (n-1)-token prefix is itself kept, for each n after the first."""
+    lengths = list(groups)
+    for shorter, n in pairwise(lengths):
+        if n != shorter + 1 or not np.isin(groups[n][0] // base, groups[shorter][0]).all():
             return False
-        previous = table.keys
     return True
 
 
@@ -577,7 +577,7 @@ def _lookup(
     """Return the start positions and columns of the table's n-grams found in ids."""
     n = table.n
     count = len(ids) - n + 1
-    if count <= 0 or not len(table.keys):
+    if count <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if candidates is None:
         # Unknown words (id 0) never occur in a kept n-gram.
