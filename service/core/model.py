@@ -241,9 +241,7 @@ def load_model(model_dir: Path | str = DEFAULT_MODEL_DIR) -> Model:
     if not isinstance(pipeline, Pipeline) or tuple(pipeline.steps[-1][1].signals) != signals:
         raise ModelFormatError("model does not match the signals in metadata.json", path=path)
     thresholds = {s: float(metadata["thresholds"][s]) for s in signals}
-    # Compile the feature index now: a preforking server then shares it across its workers.
-    pipeline.steps[0][1].feature_index()
-    return Model(
+    model = Model(
         name=str(metadata["name"]),
         version=str(metadata["version"]),
         signals=signals,
@@ -252,3 +250,6 @@ def load_model(model_dir: Path | str = DEFAULT_MODEL_DIR) -> Model:
         sha256=actual,
         metadata=metadata,
     )
+    # Compile the feature index now: a preforking server then shares it across its workers.
+    model.features.feature_index()
+    return model
