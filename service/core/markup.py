@@ -308,14 +308,9 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+@_gc_paused()
 def _markdown_layout(text: str) -> _Layout:
     """Parse Markdown and record its prose, entities, blocks and comments in source offsets."""
-    with _gc_paused():
-        return _markdown_layout_unpaused(text)
-
-
-def _markdown_layout_unpaused(text: str) -> _Layout:
-    """Do the work of _markdown_layout."""
     norm = text.replace("\0", "\ufffd")  # markdown-it does the same; lengths stay equal
     lines = _line_spans(norm)
     front = _front_matter_lines(norm, lines)
