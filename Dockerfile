@@ -1,4 +1,17 @@
 # misinfo-signals HTTP service: gunicorn serving the shipped model, as `make serve` does.
+
+# Build stage: the package has a C extension (the feature-extraction loops), so its wheel is
+# compiled here, with a compiler the served image never carries.
+FROM python:3.11-slim AS build
+# Unpinned on purpose: the compiler only builds the wheel and follows the base image's Debian.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml setup.py README.md /tmp/src/
+COPY service /tmp/src/service
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /tmp/wheels /tmp/src
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,9 +25,9 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # Runtime dependencies only, pinned by the same constraints file the Makefile installs from.
-COPY constraints.txt pyproject.toml README.md /tmp/src/
-COPY service /tmp/src/service
-RUN pip install --no-cache-dir -c /tmp/src/constraints.txt /tmp/src && rm -rf /tmp/src
+COPY constraints.txt /tmp/src/
+COPY --from=build /tmp/wheels /tmp/src/wheels
+RUN pip install --no-cache-dir -c /tmp/src/constraints.txt /tmp/src/wheels/*.whl && rm -rf /tmp/src
 
 COPY gunicorn.conf.py ./
 COPY models ./models

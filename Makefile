@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test lint typecheck train evaluate bench fuzz soak audit peer openapi clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml setup.py constraints.txt service/core/_kernels.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'

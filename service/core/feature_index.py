@@ -9,6 +9,11 @@ Python work is one dict lookup and the rest is NumPy. The features found are exa
 names (tests/unit/test_features.py pins that), and each keeps the token range that fired it
 so explanations need no second tokenization.
 
+The per-token loops run in C (service/core/_kernels.c) when that extension is built, as every
+install of the package builds it; the NumPy code here is the same algorithm, kept as the
+reference the compiled path is tested against and as the fallback in a source tree that was
+never built.
+
 Nothing here is pickled: the index is rebuilt from the vocabulary after a model is loaded.
 """
 
@@ -17,11 +22,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, pairwise
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+try:
+    from service.core import _kernels
+
+    HAVE_KERNELS = True
+except ImportError:  # a source tree that was never installed: the NumPy path still works
+    HAVE_KERNELS = False
 
 # Bit flags stored with each token's ids; attribution and cue matching read only these.
 REPORTING = 1
@@ -42,6 +55,10 @@ _KEY_LIMIT = 1 << 62
 
 IntArray = NDArray[np.int64]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int64)
+# The one token pattern the compiled tokenizer implements.
+KERNEL_WORD_PATTERN = r"\w+(?:['’]\w+)*"
+# 1 + log(count) is looked up for counts below this; a larger count grows the table.
+_LOG_TABLE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -61,12 +78,14 @@ class RegexCue:
     """A feature found by a regular expression over the sentence text.
 
     ``hint`` must match inside one token of every match of ``pattern`` (for example the verb
-    of "it is believed"), so sentences with no such token need not be scanned at all.
+    of "it is believed"), and so must ``companion`` (for example its "is"): sentences without
+    a token of each are not scanned at all.
     """
 
     name: str
     pattern: re.Pattern[str]
     hint: re.Pattern[str]
+    companion: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -80,8 +99,10 @@ class NgramTable:
 
     @classmethod
     def build(cls, n: int, keys: IntArray, columns: IntArray) -> NgramTable:
-        """Place every key in the first free slot from its hash (linear probing, load ≤ 1/4)."""
-        bits = max(4, (4 * len(keys)).bit_length())
+        """Place every key in the first free slot from its hash (linear probing, load ≤ 1/2)."""
+        # Half-empty at most: probes stay short, and the tables stay small enough for the
+        # CPU's caches to hold much of them (nearly every lookup is a cache miss otherwise).
+        bits = max(4, (2 * len(keys)).bit_length())
         mask = (1 << bits) - 1
         slot_keys = np.full(1 << bits, -1, dtype=np.int64)
         slot_columns = np.full(1 << bits, -1, dtype=np.int64)
@@ -124,7 +145,6 @@ class Extraction:
     texts: Sequence[str]
     matrix: sp.csr_matrix
     token_offsets: IntArray  # sentence i owns tokens token_offsets[i]:token_offsets[i + 1]
-    hit_rows: IntArray
     hit_columns: IntArray
     hit_first: IntArray  # first token of the hit (batch-wide index)
     hit_stop: IntArray  # one past its last token
@@ -132,6 +152,12 @@ class Extraction:
     span_columns: IntArray
     span_starts: IntArray
     span_ends: IntArray
+
+    @cached_property
+    def hit_rows(self) -> IntArray:
+        """Return the sentence of every hit (only explanations need it, so it is found late)."""
+        rows: IntArray = np.searchsorted(self.token_offsets, self.hit_first, side="right") - 1
+        return rows
 
     def values_at(self, rows: IntArray, columns: IntArray) -> NDArray[np.float32]:
         """Return the matrix value of each (row, column) cell; every one must be stored."""
@@ -145,6 +171,14 @@ class Extraction:
         return values
 
 
+@dataclass(frozen=True)
+class _KernelState:
+    """What the C loops read: the tables in their layout and the token cache."""
+
+    spec: tuple[object, ...]
+    cache: _kernels.TokenCache
+
+
 class FeatureIndex:
     """A fitted vocabulary compiled into integer tables, and the extraction that reads them."""
 
@@ -156,6 +190,7 @@ class FeatureIndex:
         lexicon: Mapping[tuple[str, ...], Sequence[str]],
         rules: TokenRules,
         regex_cues: Sequence[RegexCue],
+        compiled: bool = True,
     ) -> None:
         self.rules = rules
         self.idf = idf
@@ -207,14 +242,56 @@ class FeatureIndex:
         self.attr_columns = {
             kind: named.get(f"attr:{kind}", -1) for kind in ("vague", "named", "pronoun", "none")
         }
-        if len(regex_cues) > _FLAG_BITS - _FIRST_REGEX_BIT:
+        if 2 * len(regex_cues) > _FLAG_BITS - _FIRST_REGEX_BIT:
             raise ValueError("too many regex cues for the token flags")
+        # Two flag bits per cue: a token matching its hint, and one matching its companion.
         self.regex_cues = [
-            (cue, named[cue.name], 1 << (_FIRST_REGEX_BIT + k))
+            (cue, named[cue.name], 1 << (_FIRST_REGEX_BIT + 2 * k))
             for k, cue in enumerate(regex_cues)
             if cue.name in named
         ]
         self._codes: dict[str, int] = {}
+        self._log_table = _one_plus_log(_LOG_TABLE_SIZE)
+        self.compiled = (
+            compiled
+            and HAVE_KERNELS
+            and rules.pattern.pattern == KERNEL_WORD_PATTERN
+            and rules.pattern.flags == re.UNICODE
+        )
+        self._kernel = (
+            _KernelState(self._build_kernel_spec(), _kernels.token_cache())
+            if self.compiled
+            else None
+        )
+
+    def _build_kernel_spec(self) -> tuple[object, ...]:
+        """Return the tables in the layout _kernels.find_hits reads (its spec argument)."""
+
+        def table(t: NgramTable) -> tuple[int, IntArray, int]:
+            # Key and column side by side: one cache line per probe instead of two.
+            return (
+                t.n,
+                np.ascontiguousarray(np.stack([t.slot_keys, t.slot_columns], axis=1)),
+                t.bits,
+            )
+
+        return (
+            _SHAPE_BITS + _FLAG_BITS,
+            _FLAG_BITS,
+            _SHAPE_MASK,
+            self.form_base,
+            self.shape_base,
+            self.prefix_closed,
+            self.unigram_columns,
+            [table(t) for t in self.word_tables],
+            [table(t) for t in self.shape_tables],
+            (REPORTING, GENERIC, PRONOUN, UPPER, CUE_START),
+            tuple(self.attr_columns[kind] for kind in ("vague", "named", "pronoun", "none")),
+            table(self.cues.edges),
+            self.cues.base,
+            self.cues.column_starts,
+            self.cues.columns,
+        )
 
     # -- tokens ---------------------------------------------------------------------------
 
@@ -234,6 +311,8 @@ class FeatureIndex:
         for cue, _, bit in self.regex_cues:
             if cue.hint.search(token):
                 flags |= bit
+            if cue.companion.search(token):
+                flags |= bit << 1
         return (form_id << (_SHAPE_BITS + _FLAG_BITS)) | (shape_id << _FLAG_BITS) | flags
 
     def _token_codes(self, tokens: list[str]) -> IntArray:
@@ -252,6 +331,58 @@ class FeatureIndex:
 
     def extract(self, texts: Sequence[str]) -> Extraction:
         """Find every feature of every sentence and build the normalised tf-idf matrix."""
+        if self._kernel is not None:
+            return self._extract_compiled(texts, self._kernel)
+        return self._extract_numpy(texts)
+
+    def _extract_compiled(self, texts: Sequence[str], kernel: _KernelState) -> Extraction:
+        """Extract with the C loops (tokens, hits, tf-idf cells); regex cues are scanned here."""
+        code_bytes, count_bytes = _kernels.token_codes(
+            texts, kernel.cache, self._code, _CACHE_LIMIT
+        )
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(count_bytes, dtype=np.int64), out=offsets[1:])
+        flags = np.frombuffer(code_bytes, dtype=np.int64) & _FLAG_MASK
+        span_rows, span_columns, span_starts, span_ends = self._regex_hits(texts, flags, offsets)
+        while (
+            found := _kernels.extract(
+                code_bytes,
+                count_bytes,
+                kernel.spec,
+                span_rows,
+                span_columns,
+                self.idf,
+                self._log_table,
+            )
+        ) is None:
+            # Some sentence repeats one feature more often than the table reaches.
+            self._log_table = _one_plus_log(2 * len(self._log_table))
+        first, stop, columns = (np.frombuffer(b, dtype=np.int64) for b in found[:3])
+        data, indices, indptr = found[3:]
+        matrix = sp.csr_matrix(
+            (
+                np.frombuffer(data, dtype=np.float32),
+                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(indptr, dtype=np.int32),
+            ),
+            shape=(len(texts), self.n_columns),
+            dtype=np.float32,
+        )
+        return Extraction(
+            texts=texts,
+            matrix=matrix,
+            token_offsets=offsets,
+            hit_columns=columns,
+            hit_first=first,
+            hit_stop=stop,
+            span_rows=span_rows,
+            span_columns=span_columns,
+            span_starts=span_starts,
+            span_ends=span_ends,
+        )
+
+    def _extract_numpy(self, texts: Sequence[str]) -> Extraction:
+        """Extract with NumPy operations over the whole batch: the reference algorithm."""
         findall = self.rules.pattern.findall
         token_lists = [findall(text) for text in texts]
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(texts))
@@ -281,13 +412,10 @@ class FeatureIndex:
         self._cue_hits(found, form_ids, flags, ends)
         self._attribution_hits(found, flags, offsets[:-1][sentence_of], ends)
         first = found.first()
-        hit_rows = sentence_of[first]
         hit_columns = found.columns()
-        span_rows, span_columns, span_starts, span_ends = self._regex_hits(
-            texts, flags, sentence_of
-        )
+        span_rows, span_columns, span_starts, span_ends = self._regex_hits(texts, flags, offsets)
         matrix = self._matrix(
-            np.concatenate([hit_rows, span_rows]),
+            np.concatenate([sentence_of[first], span_rows]),
             np.concatenate([hit_columns, span_columns]),
             len(texts),
         )
@@ -295,7 +423,6 @@ class FeatureIndex:
             texts=texts,
             matrix=matrix,
             token_offsets=offsets,
-            hit_rows=hit_rows,
             hit_columns=hit_columns,
             hit_first=first,
             hit_stop=found.stop(),
@@ -371,7 +498,7 @@ class FeatureIndex:
         found.add_ranges(firsts, stops, columns)
 
     def _regex_hits(
-        self, texts: Sequence[str], flags: IntArray, sentence_of: IntArray
+        self, texts: Sequence[str], flags: IntArray, offsets: IntArray
     ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Return (row, column, start, end) of every regex cue match, in sentence offsets."""
         rows: list[IntArray] = []
@@ -379,7 +506,11 @@ class FeatureIndex:
         starts: list[IntArray] = []
         ends: list[IntArray] = []
         for cue, column, bit in self.regex_cues:
-            scanned = np.unique(sentence_of[np.flatnonzero(flags & bit)])
+            hinted, companions = (
+                np.unique(np.searchsorted(offsets, np.flatnonzero(flags & b), side="right") - 1)
+                for b in (bit, bit << 1)
+            )
+            scanned = np.intersect1d(hinted, companions, assume_unique=True)
             if not len(scanned):
                 continue
             # One scan over the hinted sentences joined by NUL: the cue patterns match neither
@@ -509,6 +640,13 @@ class _Hits:
 def _concat(chunks: list[IntArray]) -> IntArray:
     """Concatenate int64 chunks (an empty list gives an empty array)."""
     return np.concatenate(chunks).astype(np.int64) if chunks else np.zeros(0, dtype=np.int64)
+
+
+def _one_plus_log(size: int) -> NDArray[np.float32]:
+    """Return 1 + log(k) in float32 for k below size (entry 0 unused), as _matrix computes it."""
+    table = np.zeros(size, dtype=np.float32)
+    table[1:] = 1.0 + np.log(np.arange(1, size, dtype=np.float32))
+    return table
 
 
 def _ids(values: set[str]) -> dict[str, int]:

@@ -83,13 +83,19 @@ _AGENTLESS = re.compile(
     r"|\breportedly\b|\ballegedly\b|\bpurportedly\b",
     re.IGNORECASE,
 )
-# Every agentless match has one of these inside a single token; other sentences are not scanned.
+# Every agentless match has a token holding one of the hint's words and a token that is its
+# auxiliary or adverb (a word starts and ends a token or meets an apostrophe: that is where
+# the pattern's \b and \s+ let it stand); sentences without both are not scanned.
 AGENTLESS_CUE = RegexCue(
     name="attr:agentless",
     pattern=_AGENTLESS,
     hint=re.compile(
         r"believed|reported|said|claimed|alleged|rumou?red|thought|understood|suggested"
         r"|purportedly",
+        re.IGNORECASE,
+    ),
+    companion=re.compile(
+        r"(?:^|['’])(?:is|are|was|were|been|reportedly|allegedly|purportedly)(?:$|['’])",
         re.IGNORECASE,
     ),
 )
@@ -288,15 +294,20 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """Return the vocabulary compiled into integer tables, built once per fitted object."""
         index: FeatureIndex | None = getattr(self, "_feature_index_cache", None)
         if index is None:
-            index = FeatureIndex(
-                vocabulary=self.vocabulary_,
-                idf=self.idf_,
-                lexicon=self._lexicon_index()[0],
-                rules=TOKEN_RULES,
-                regex_cues=[AGENTLESS_CUE],
-            )
+            index = self.build_feature_index()
             self._feature_index_cache = index
         return index
+
+    def build_feature_index(self, *, compiled: bool = True) -> FeatureIndex:
+        """Compile the fitted vocabulary into a new index (compiled=False: NumPy loops only)."""
+        return FeatureIndex(
+            vocabulary=self.vocabulary_,
+            idf=self.idf_,
+            lexicon=self._lexicon_index()[0],
+            rules=TOKEN_RULES,
+            regex_cues=[AGENTLESS_CUE],
+            compiled=compiled,
+        )
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Return feature names in column order."""

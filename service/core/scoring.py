@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from service.core.errors import InvalidThresholdError, TextTooLongError, UnknownSignalError
 from service.core.markup import prose_view
@@ -40,7 +41,9 @@ class Evidence:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs four times as much to build, and a long article
+# builds thousands of these per request. Treat them as values all the same.
+@dataclass(slots=True)
 class SentenceScore:
     """One sentence with its scores, flags and (optionally) evidence."""
 
@@ -165,7 +168,7 @@ def score_documents(
         model.probabilities(extraction.matrix)[:, columns].astype(np.float64), SCORE_DIGITS
     )
     score_rows: list[list[float]] = probabilities.tolist()
-    flags_of = [[s for k, s in enumerate(signals) if row[k] >= thresholds[s]] for row in score_rows]
+    flags_of = _flags(probabilities, signals, thresholds)
     evidence_of: dict[int, list[Phrase]] = {}
     if options.explain:
         # Unflagged sentences have no evidence; the flagged ones are explained in one pass.
@@ -175,26 +178,26 @@ def score_documents(
     results = []
     offset = 0
     for text, sentences in zip(texts, split, strict=True):
-        scored = []
-        for sentence in sentences:
-            row_index = offset + sentence.index
-            evidence = None
-            if options.explain:
-                evidence = [
-                    _evidence(phrase, text, sentence.start)
-                    for phrase in evidence_of.get(row_index, [])
-                ]
-            scored.append(
-                SentenceScore(
-                    index=sentence.index,
-                    start=sentence.start,
-                    end=sentence.end,
-                    text=text[sentence.start : sentence.end],
-                    scores=dict(zip(signals, score_rows[row_index], strict=True)),
-                    flags=flags_of[row_index],
-                    evidence=evidence,
-                )
+        scored = [
+            SentenceScore(
+                sentence.index,
+                sentence.start,
+                sentence.end,
+                text[sentence.start : sentence.end],
+                dict(zip(signals, scores, strict=True)),
+                flags,
+                [_evidence(p, text, sentence.start) for p in evidence_of.get(row, ())]
+                if options.explain
+                else None,
             )
+            for row, sentence, scores, flags in zip(
+                range(offset, offset + len(sentences)),
+                sentences,
+                score_rows[offset : offset + len(sentences)],
+                flags_of[offset : offset + len(sentences)],
+                strict=True,
+            )
+        ]
         offset += len(sentences)
         results.append(
             DocumentScore(
@@ -206,6 +209,17 @@ def score_documents(
             )
         )
     return results
+
+
+def _flags(
+    scores: NDArray[np.floating[Any]], signals: Sequence[str], thresholds: Mapping[str, float]
+) -> list[list[str]]:
+    """Return, per row of scores, the signals whose score reaches its threshold."""
+    reached = scores >= np.array([thresholds[s] for s in signals], dtype=np.float64)
+    flags: list[list[str]] = [[] for _ in range(len(scores))]
+    for row, column in zip(*(index.tolist() for index in np.nonzero(reached)), strict=True):
+        flags[row].append(signals[column])  # np.nonzero is row-major: signals stay in order
+    return flags
 
 
 def _evidence(phrase: Phrase, text: str, base: int) -> Evidence:

@@ -55,8 +55,16 @@ def test_cmd_is_what_make_serve_runs() -> None:
     assert json.loads(only("CMD")) == make_serve_argv()
 
 
-def test_base_image_is_slim_python_311() -> None:
-    assert only("FROM") == "python:3.11-slim"
+def test_every_stage_is_slim_python_311() -> None:
+    stages = [rest.split()[0] for kw, rest in instructions() if kw == "FROM"]
+    assert len(stages) == 2
+    assert set(stages) == {"python:3.11-slim"}
+
+
+def test_the_served_stage_has_no_compiler() -> None:
+    served = DOCKERFILE.read_text(encoding="utf-8").rsplit("\nFROM ", 1)[1]
+    assert "gcc" not in served
+    assert "COPY --from=build /tmp/wheels" in served
 
 
 def test_runs_as_a_non_root_user() -> None:

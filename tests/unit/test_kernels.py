@@ -1,0 +1,264 @@
+"""The compiled extraction loops (service/core/_kernels.c) give exactly the NumPy path's arrays."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_features import SENTENCE_LIKE, SENTENCES
+
+from service.core import _kernels
+from service.core.feature_index import HAVE_KERNELS, Extraction, FeatureIndex, _one_plus_log
+from service.core.features import _AGENTLESS, _TOKEN, SentenceFeatures
+from service.core.model import Model
+
+HIT_ARRAYS = (
+    "token_offsets",
+    "hit_rows",
+    "hit_columns",
+    "hit_first",
+    "hit_stop",
+    "span_rows",
+    "span_columns",
+    "span_starts",
+    "span_ends",
+)
+
+
+@pytest.fixture(scope="module")
+def features() -> SentenceFeatures:
+    """Fit a featurizer with every feature family, a lexicon and the agentless cue in use."""
+    lexicons = {
+        "anonymous_sourcing": ["some analysts", "it is widely believed"],
+        "hedging": ["may", "could not be"],
+    }
+    texts = [*SENTENCES, "It is said to be so.", "Officials reportedly said it was believed."]
+    return SentenceFeatures(min_df=1, shape_ngram_max=3, lexicons=lexicons).fit(texts)
+
+
+@pytest.fixture(scope="module")
+def compiled(features: SentenceFeatures) -> FeatureIndex:
+    """Return the index that runs the C loops."""
+    return features.build_feature_index()
+
+
+@pytest.fixture(scope="module")
+def reference(features: SentenceFeatures) -> FeatureIndex:
+    """Return the index that runs the NumPy loops only."""
+    return features.build_feature_index(compiled=False)
+
+
+def assert_same_extraction(actual: Extraction, expected: Extraction) -> None:
+    """Assert identical hits, in the same order, and a bit-identical tf-idf matrix."""
+    for name in HIT_ARRAYS:
+        np.testing.assert_array_equal(getattr(actual, name), getattr(expected, name), name)
+    for part in ("data", "indices", "indptr"):
+        a, b = getattr(actual.matrix, part), getattr(expected.matrix, part)
+        assert a.dtype == b.dtype, part
+        np.testing.assert_array_equal(a, b, part)
+
+
+def test_every_install_builds_the_kernels(shipped_model: Model) -> None:
+    assert HAVE_KERNELS
+    assert shipped_model.features.feature_index().compiled
+
+
+def test_the_reference_index_runs_without_them(reference: FeatureIndex) -> None:
+    assert not reference.compiled
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_one_sentence_gives_the_reference_arrays(
+    compiled: FeatureIndex, reference: FeatureIndex, text: str
+) -> None:
+    assert_same_extraction(compiled.extract([text]), reference.extract([text]))
+
+
+def test_a_batch_gives_the_reference_arrays(
+    compiled: FeatureIndex, reference: FeatureIndex
+) -> None:
+    assert_same_extraction(compiled.extract(SENTENCES), reference.extract(SENTENCES))
+
+
+# Apostrophes, combining marks, digits, underscores and case-folding letters around words.
+TRICKY_TEXT = st.text(alphabet=st.sampled_from("ab'’ _-1٣\u0301ſKİ\x00 .\n"), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=80), TRICKY_TEXT, SENTENCE_LIKE), max_size=8))
+def test_arbitrary_text_gives_the_reference_arrays(
+    compiled: FeatureIndex, reference: FeatureIndex, texts: list[str]
+) -> None:
+    assert_same_extraction(compiled.extract(texts), reference.extract(texts))
+
+
+def test_the_shipped_vocabulary_gives_the_reference_arrays(
+    shipped_model: Model, example_article: str
+) -> None:
+    features = shipped_model.features
+    texts = [line for line in example_article.splitlines() if line.strip()]
+    assert_same_extraction(
+        features.feature_index().extract(texts),
+        features.build_feature_index(compiled=False).extract(texts),
+    )
+
+
+def test_a_count_beyond_the_log_table_grows_it(features: SentenceFeatures) -> None:
+    compiled = features.build_feature_index()
+    compiled._log_table = _one_plus_log(4)
+    text = "may " * 40
+    assert_same_extraction(
+        compiled.extract([text]), features.build_feature_index(compiled=False).extract([text])
+    )
+    assert len(compiled._log_table) > 40
+
+
+# -- the tokenizer ------------------------------------------------------------------------
+
+
+def numbering() -> tuple[Callable[[str], int], list[str]]:
+    """Return a code_of that numbers tokens in order of first sight, and the tokens seen."""
+    seen: list[str] = []
+
+    def code_of(token: str) -> int:
+        seen.append(token)
+        return len(seen) - 1
+
+    return code_of, seen
+
+
+def tokens_of(texts: Sequence[str], *, limit: int = 1_000) -> list[list[str]]:
+    """Tokenize with the kernel and spell each text's tokens back out."""
+    code_of, seen = numbering()
+    codes, counts = _kernels.token_codes(texts, _kernels.token_cache(), code_of, limit)
+    spelled = [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()]
+    bounds = np.concatenate([[0], np.cumsum(np.frombuffer(counts, dtype=np.int64))]).tolist()
+    return [spelled[a:b] for a, b in pairwise(bounds)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(), TRICKY_TEXT), max_size=5))
+def test_the_tokenizer_splits_as_the_token_pattern(texts: list[str]) -> None:
+    assert tokens_of(texts) == [_TOKEN.findall(text) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("don't won’t", ["don't", "won’t"]),
+        ("rock 'n' roll", ["rock", "n", "roll"]),
+        ("a''b x'", ["a", "b", "x"]),
+        # A combining mark is not \w: the pattern, and so the kernel, stops before it.
+        ("snake_case ٣٤ e\u0301", ["snake_case", "٣٤", "e"]),
+    ],
+)
+def test_the_tokenizer_keeps_apostrophes_only_between_word_characters(
+    text: str, tokens: list[str]
+) -> None:
+    assert tokens_of([text]) == [tokens]
+
+
+def test_the_token_cache_asks_once_per_new_token() -> None:
+    code_of, seen = numbering()
+    cache = _kernels.token_cache()
+    for _ in range(3):
+        _kernels.token_codes(["the cat saw the other cat"], cache, code_of, 100)
+    assert seen == ["the", "cat", "saw", "other"]
+    assert _kernels.token_cache_size(cache) == 4
+
+
+def test_the_token_cache_starts_again_at_its_limit() -> None:
+    code_of, seen = numbering()
+    cache = _kernels.token_cache()
+    words = " ".join(f"w{k}" for k in range(50))
+    codes, _ = _kernels.token_codes([words, words], cache, code_of, 8)
+    assert _kernels.token_cache_size(cache) <= 8
+    # Evicted words are asked for again, and every code still spells its own token.
+    assert [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()] == words.split() * 2
+
+
+def test_the_token_cache_grows_past_its_first_size() -> None:
+    code_of, seen = numbering()
+    cache = _kernels.token_cache()
+    words = [f"token{k}" for k in range(20_000)]
+    _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000)
+    codes, _ = _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000)
+    assert len(seen) == 20_000
+    assert [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()] == words
+
+
+# -- the agentless cue's hints ---------------------------------------------------------------
+
+AGENTLESS_WORDS = st.sampled_from(
+    ["it", "It", "IT", "is", "iſ", "was", "were", "are", "has", "had", "been", "widely", "said",
+     "ſaid", "believed", "rumoured", "to", "reportedly", "x'is", "y’reportedly's", "allegedly",
+     "the", "officials"]
+)  # fmt: skip
+AGENTLESS_LIKE = st.lists(
+    st.tuples(AGENTLESS_WORDS, st.sampled_from([" ", "  ", "\t", ", ", "'", "\n"])), max_size=12
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AGENTLESS_LIKE, min_size=1, max_size=4))
+def test_sentences_skipped_by_the_hints_hold_no_agentless_match(
+    compiled: FeatureIndex, features: SentenceFeatures, texts: list[str]
+) -> None:
+    column = features.vocabulary_["attr:agentless"]
+    found = compiled.extract(texts).matrix[:, column].toarray().ravel() > 0
+    assert found.tolist() == [bool(_AGENTLESS.search(text)) for text in texts]
+
+
+# -- malformed calls fail cleanly -------------------------------------------------------------
+
+
+def raising(token: str) -> int:
+    """Fail the way a broken code_of would."""
+    raise RuntimeError(f"no code for {token}")
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: _kernels.token_codes(["ok", 3], _kernels.token_cache(), len, 10), TypeError),
+        (lambda: _kernels.token_codes("abc", _kernels.token_cache(), len, 10), TypeError),
+        (lambda: _kernels.token_codes(["a"], {}, len, 10), ValueError),
+        (lambda: _kernels.token_codes(["a"], _kernels.token_cache(), len, 0), ValueError),
+        (lambda: _kernels.token_codes(["a b"], _kernels.token_cache(), raising, 10), RuntimeError),
+        (lambda: _kernels.token_codes(["a"], _kernels.token_cache(), str, 10), TypeError),
+    ],
+    ids=["non-str text", "str not list", "not a cache", "zero limit", "code_of raises", "non-int"],
+)
+def test_the_tokenizer_rejects_malformed_calls(
+    call: Callable[[], object], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        call()
+
+
+def test_extract_rejects_counts_that_do_not_match_the_codes(compiled: FeatureIndex) -> None:
+    assert compiled._kernel is not None
+    codes, _ = _kernels.token_codes(["a b c"], compiled._kernel.cache, compiled._code, 100)
+    wrong_counts = bytearray(np.array([5], dtype=np.int64).tobytes())
+    empty = np.zeros(0, dtype=np.int64)
+    with pytest.raises(ValueError, match="token counts"):
+        _kernels.extract(
+            codes,
+            wrong_counts,
+            compiled._kernel.spec,
+            empty,
+            empty,
+            compiled.idf,
+            compiled._log_table,
+        )
+
+
+def test_the_token_pattern_is_the_one_the_kernel_implements() -> None:
+    from service.core.feature_index import KERNEL_WORD_PATTERN
+
+    assert re.compile(KERNEL_WORD_PATTERN).pattern == _TOKEN.pattern
