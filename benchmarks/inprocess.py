@@ -8,7 +8,7 @@ import json
 import pstats
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,27 @@ def timings(action: Callable[[], object], repeat: int, warmup: int = 2) -> list[
         started = time.perf_counter()
         action()
         out.append(time.perf_counter() - started)
+    return out
+
+
+def interleaved_timings(
+    actions: Mapping[str, Callable[[], object]], repeat: int, warmup: int = 2
+) -> dict[str, list[float]]:
+    """Return `repeat` wall times per action, taking the actions in turn, after warm-up rounds.
+
+    In turn rather than one after the other, so that every action meets the same stretches of
+    machine noise: on a shared host the ratio of two figures timed minutes apart mostly
+    measures how busy the neighbours were in each stretch.
+    """
+    for _ in range(warmup):
+        for action in actions.values():
+            action()
+    out: dict[str, list[float]] = {key: [] for key in actions}
+    for _ in range(repeat):
+        for key, action in actions.items():
+            started = time.perf_counter()
+            action()
+            out[key].append(time.perf_counter() - started)
     return out
 
 
@@ -63,13 +84,17 @@ def throughput(model: Model, text: str, repeat: int) -> dict[str, float]:
     """Return sentences per second (one thread) with and without explanations, and the floor."""
     sentences = segment_only(text)
     out: dict[str, float] = {"sentences": sentences}
-    for key, action in (
-        ("score", lambda: score_document(model, text, PLAIN)),
-        ("score_explain", lambda: score_document(model, text, EXPLAIN)),
-        ("serialize", lambda: json.dumps(score_document(model, text, PLAIN).to_dict())),
-        ("floor", lambda: segment_only(text)),
-    ):
-        median = statistics.median(timings(action, repeat))
+    samples = interleaved_timings(
+        {
+            "score": lambda: score_document(model, text, PLAIN),
+            "score_explain": lambda: score_document(model, text, EXPLAIN),
+            "serialize": lambda: json.dumps(score_document(model, text, PLAIN).to_dict()),
+            "floor": lambda: segment_only(text),
+        },
+        repeat,
+    )
+    for key, times in samples.items():
+        median = statistics.median(times)
         out[f"{key}_median_ms"] = round(median * 1000, 3)
         out[f"{key}_sentences_per_second"] = round(sentences / median, 1)
     return out
@@ -82,9 +107,17 @@ def latency(model: Model, sizes: Sequence[int], repeat: int, min_runs: int = 20)
         text = article(size)
         # Fewer repetitions for long articles keep the run bounded; p99 needs many for short ones.
         runs = max(min_runs, repeat * 40 // size)
-        score = percentiles_ms(timings(partial(score_document, model, text, PLAIN), runs))
-        explain = percentiles_ms(timings(partial(score_document, model, text, EXPLAIN), runs))
-        floor = percentiles_ms(timings(partial(segment_only, text), runs))
+        samples = interleaved_timings(
+            {
+                "score": partial(score_document, model, text, PLAIN),
+                "score_explain": partial(score_document, model, text, EXPLAIN),
+                "floor": partial(segment_only, text),
+            },
+            runs,
+        )
+        score, explain, floor = (
+            percentiles_ms(samples[key]) for key in ("score", "score_explain", "floor")
+        )
         out[f"{size}_sentences"] = {
             "sentences": segment_only(text),
             "score": score,

@@ -43,13 +43,11 @@ comments can be read even though they are masked.
 
 from __future__ import annotations
 
-import gc
 import html
 import re
 import types
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -58,6 +56,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkLabel, parseLinkT
 from markdown_it.rules_inline import StateInline, emphasis
 from markdown_it.token import Token
 
+from service.core.collector import collector_paused
 from service.core.segment import WHITESPACE
 
 __all__ = ["Format", "ProseView", "html_comments", "prose_view"]
@@ -122,7 +121,7 @@ def _markdown_parser() -> MarkdownIt:
     stops at both; newline, escape, backtick and strikethrough each need another character), so
     every position still goes to the same rule, minus five calls per delimiter.  On 100,000
     characters the prose view of "[" drops from 1.0 s to 0.19 s, "[a](" from 0.52 s to 0.19 s and
-    "*_" from 0.79 s to 0.46 s (with _gc_paused).
+    "*_" from 0.79 s to 0.46 s (with the collector paused).
     """
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
     helpers = types.ModuleType(f"{__name__}.link_helpers")
@@ -287,28 +286,7 @@ def _trimmed_blocks(masked: str, blocks: list[tuple[int, int]]) -> tuple[tuple[i
 # --- Markdown -------------------------------------------------------------------------------
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, if it is on, for the duration of the block.
-
-    markdown-it allocates a few objects per token, up to a token per character, none of them in
-    reference cycles (reference counting frees them all).  With the collector on, they set off
-    full collections that walk the whole heap: on 100,000 characters of "*_" about 0.25 s of a
-    0.75 s prose view where the heap is not frozen (the CLI, tests), 0.08 s in a gunicorn worker,
-    whose master froze the preloaded model.  Workers are sync, one request at a time, so nothing
-    else waits on the collector meanwhile.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@_gc_paused()
+@collector_paused()
 def _markdown_layout(text: str) -> _Layout:
     """Parse Markdown and record its prose, entities, blocks and comments in source offsets."""
     norm = text.replace("\0", "\ufffd")  # markdown-it does the same; lengths stay equal

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from service.core.collector import collector_paused
 from service.core.errors import InvalidThresholdError, TextTooLongError, UnknownSignalError
 from service.core.markup import prose_view
 from service.core.model import Model, Phrase
@@ -144,6 +145,8 @@ def score_document(model: Model, text: str, options: ScoreOptions | None = None)
     return score_documents(model, [text], options)[0]
 
 
+# Thousands of short-lived, acyclic objects per request: collections would find nothing.
+@collector_paused()
 def score_documents(
     model: Model, texts: Sequence[str], options: ScoreOptions | None = None
 ) -> list[DocumentScore]:

@@ -14,7 +14,7 @@ from test_features import SENTENCE_LIKE, SENTENCES
 
 from service.core import _kernels
 from service.core.feature_index import HAVE_KERNELS, Extraction, FeatureIndex, _one_plus_log
-from service.core.features import _AGENTLESS, _TOKEN, SentenceFeatures
+from service.core.features import _AGENTLESS, _TOKEN, AGENTLESS_FIRST_LETTER, SentenceFeatures
 from service.core.model import Model
 
 HIT_ARRAYS = (
@@ -212,6 +212,19 @@ def test_sentences_skipped_by_the_hints_hold_no_agentless_match(
     column = features.vocabulary_["attr:agentless"]
     found = compiled.extract(texts).matrix[:, column].toarray().ravel() > 0
     assert found.tolist() == [bool(_AGENTLESS.search(text)) for text in texts]
+
+
+# Case-folding look-alikes of the letters the pattern starts with or spells.
+FOLDING_LIKE = st.text(alphabet=st.sampled_from("iIİıaAwWrRpPsſkK tT'’"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(AGENTLESS_LIKE, FOLDING_LIKE))
+def test_the_first_letter_check_keeps_every_agentless_match(text: str) -> None:
+    without = re.compile(_AGENTLESS.pattern.removeprefix(AGENTLESS_FIRST_LETTER), re.IGNORECASE)
+    assert [m.span() for m in _AGENTLESS.finditer(text)] == [
+        m.span() for m in without.finditer(text)
+    ]
 
 
 # -- malformed calls fail cleanly -------------------------------------------------------------

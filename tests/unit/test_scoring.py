@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,6 +85,26 @@ def test_threshold_override_sets_the_flag(
     flagged = "hedging" in sentence.flags
     assert flagged is (expect_flag if expect_flag is not None else sentence.scores["hedging"] >= 1)
     assert result.thresholds["hedging"] == threshold
+
+
+@pytest.fixture(params=[True, False], ids=["collector-on", "collector-off"])
+def collector(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Run a test with the cyclic collector on, then off, and restore it afterwards."""
+    was = gc.isenabled()
+    (gc.enable if request.param else gc.disable)()
+    yield request.param
+    (gc.enable if was else gc.disable)()
+
+
+def test_scoring_leaves_the_collector_as_it_was(tiny_model: Model, collector: bool) -> None:
+    score_document(tiny_model, TEXTS["ascii"])
+    assert gc.isenabled() is collector
+
+
+def test_a_refused_text_leaves_the_collector_as_it_was(tiny_model: Model, collector: bool) -> None:
+    with pytest.raises(TextTooLongError):
+        score_document(tiny_model, "x" * 11, ScoreOptions(max_chars=10))
+    assert gc.isenabled() is collector
 
 
 def test_text_over_max_chars_is_refused(tiny_model: Model) -> None:
