@@ -16,7 +16,9 @@
 
 /* -- growable int64 arrays ------------------------------------------------------------- */
 
+/* Items live in a bytearray from the start, so a finished array goes to Python uncopied. */
 typedef struct {
+    PyObject *bytes; /* NULL until the first reserve */
     int64_t *data;
     Py_ssize_t len;
     Py_ssize_t cap;
@@ -29,12 +31,14 @@ static int vec_reserve(Vec *v, Py_ssize_t wanted)
     Py_ssize_t cap = v->cap ? v->cap : 256;
     while (cap < wanted)
         cap *= 2;
-    int64_t *data = PyMem_Realloc(v->data, (size_t)cap * sizeof(int64_t));
-    if (data == NULL) {
-        PyErr_NoMemory();
+    const Py_ssize_t size = cap * (Py_ssize_t)sizeof(int64_t);
+    if (v->bytes == NULL)
+        v->bytes = PyByteArray_FromStringAndSize(NULL, size);
+    else if (PyByteArray_Resize(v->bytes, size) < 0)
         return -1;
-    }
-    v->data = data;
+    if (v->bytes == NULL)
+        return -1;
+    v->data = (int64_t *)PyByteArray_AS_STRING(v->bytes);
     v->cap = cap;
     return 0;
 }
@@ -49,16 +53,23 @@ static inline int vec_push(Vec *v, int64_t x)
 
 static void vec_free(Vec *v)
 {
-    PyMem_Free(v->data);
+    Py_CLEAR(v->bytes);
     v->data = NULL;
     v->len = v->cap = 0;
 }
 
-/* Copy a Vec into a new bytearray (NumPy reads it with frombuffer, writable). */
-static PyObject *vec_to_bytearray(const Vec *v)
+/* Return the items as a bytearray of exactly their size (NumPy reads it with frombuffer,
+ * writable), and leave the Vec empty. */
+static PyObject *vec_take(Vec *v)
 {
-    return PyByteArray_FromStringAndSize((const char *)v->data,
-                                         v->len * (Py_ssize_t)sizeof(int64_t));
+    PyObject *bytes = v->bytes;
+    if (bytes == NULL)
+        return PyByteArray_FromStringAndSize(NULL, 0);
+    if (PyByteArray_Resize(bytes, v->len * (Py_ssize_t)sizeof(int64_t)) < 0)
+        return NULL;
+    v->bytes = NULL;
+    vec_free(v);
+    return bytes;
 }
 
 /* -- read-only views of the index's arrays --------------------------------------------- */
@@ -335,8 +346,8 @@ static PyObject *token_codes(PyObject *self, PyObject *args)
             goto done;
         counts.data[counts.len++] = count;
     }
-    PyObject *codes_out = vec_to_bytearray(&codes);
-    PyObject *counts_out = codes_out ? vec_to_bytearray(&counts) : NULL;
+    PyObject *codes_out = vec_take(&codes);
+    PyObject *counts_out = codes_out ? vec_take(&counts) : NULL;
     if (counts_out != NULL)
         result = PyTuple_Pack(2, codes_out, counts_out);
     Py_XDECREF(codes_out);
@@ -631,18 +642,22 @@ typedef struct {
  * rows. Return 1 with the three bytearrays set, 0 when a count reaches the log table's length
  * (the caller grows it), -1 with an exception.
  */
-static int build_tfidf(const int64_t *rows, const int64_t *columns, Py_ssize_t n,
-                       Py_ssize_t n_rows, const Weights *w, PyObject **data_out,
-                       PyObject **indices_out, PyObject **indptr_out)
+static int build_tfidf(const int64_t *first, const int64_t *columns, Py_ssize_t n_hits,
+                       const int64_t *sentence_of, const int64_t *span_rows,
+                       const int64_t *span_columns, Py_ssize_t n_spans, Py_ssize_t n_rows,
+                       const Weights *w, PyObject **data_out, PyObject **indices_out,
+                       PyObject **indptr_out)
 {
     int status = -1;
     int64_t *items = NULL, *scratch = NULL, *row_fill = NULL;
     PyObject *data_obj = NULL, *indices_obj = NULL, *indptr_obj = NULL;
+    const Py_ssize_t n = n_hits + n_spans;
     if (n_rows >= INT32_MAX || w->n_columns <= 0 || w->n_columns > INT32_MAX || n >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "tf-idf: too many rows, columns or hits");
         return -1;
     }
-    /* Each hit as one key, row in the high half and column in the low. */
+    /* Each hit as one key, row in the high half and column in the low: token hits by the
+     * sentence of their first token, then the regex hits by their given row. */
     items = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     scratch = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     row_fill = PyMem_Calloc((size_t)n_rows + 1, sizeof(int64_t));
@@ -651,7 +666,8 @@ static int build_tfidf(const int64_t *rows, const int64_t *columns, Py_ssize_t n
         goto done;
     }
     for (Py_ssize_t h = 0; h < n; h++) {
-        const int64_t r = rows[h], c = columns[h];
+        const int64_t r = h < n_hits ? sentence_of[first[h]] : span_rows[h - n_hits];
+        const int64_t c = h < n_hits ? columns[h] : span_columns[h - n_hits];
         if (r < 0 || r >= n_rows || c < 0 || c >= w->n_columns) {
             PyErr_SetString(PyExc_ValueError, "tf-idf: row or column out of range");
             goto done;
@@ -789,7 +805,7 @@ static PyObject *extract(PyObject *self, PyObject *args)
     int64_t *forms = NULL, *shapes = NULL, *flags = NULL, *sentence_of = NULL, *offsets = NULL,
             *sentence_end = NULL;
     Hits hits = {0};
-    Vec prefixes = {0}, rows = {0};
+    Vec prefixes = {0};
     PyObject *result = NULL;
     if (array_get(codes_obj, &codes, 8, "codes") < 0 ||
         array_get(counts_obj, &counts, 8, "counts") < 0 ||
@@ -867,27 +883,15 @@ static PyObject *extract(PyObject *self, PyObject *args)
     if (attribution_hits(&words, flags, offsets, &attr, &hits) < 0)
         goto done;
 
-    /* The matrix counts token hits by their sentence, then the regex hits by theirs. */
-    if (vec_reserve(&rows, hits.first.len + span_rows.len) < 0 ||
-        vec_reserve(&hits.column, hits.column.len + span_columns.len) < 0)
-        goto done;
-    for (Py_ssize_t h = 0; h < hits.first.len; h++)
-        rows.data[h] = sentence_of[hits.first.data[h]];
-    memcpy(rows.data + hits.first.len, I64(span_rows), (size_t)span_rows.len * sizeof(int64_t));
-    memcpy(hits.column.data + hits.column.len, I64(span_columns),
-           (size_t)span_columns.len * sizeof(int64_t));
-    rows.len = hits.first.len + span_rows.len;
     const Weights weights = {F32(idf), idf.len, F32(logs), logs.len};
     PyObject *matrix[3] = {NULL, NULL, NULL};
-    const int built = build_tfidf(rows.data, hits.column.data, rows.len, n_texts, &weights,
-                                  &matrix[0], &matrix[1], &matrix[2]);
+    const int built = build_tfidf(hits.first.data, hits.column.data, hits.first.len, sentence_of,
+                                  I64(span_rows), I64(span_columns), span_rows.len, n_texts,
+                                  &weights, &matrix[0], &matrix[1], &matrix[2]);
     if (built == 0)
         result = Py_NewRef(Py_None);
     if (built == 1) {
-        PyObject *out[3] = {vec_to_bytearray(&hits.first), vec_to_bytearray(&hits.stop), NULL};
-        /* The token hits' columns only: the regex hits' columns follow them. */
-        const Vec token_columns = {hits.column.data, hits.first.len, hits.column.cap};
-        out[2] = vec_to_bytearray(&token_columns);
+        PyObject *out[3] = {vec_take(&hits.first), vec_take(&hits.stop), vec_take(&hits.column)};
         if (out[0] && out[1] && out[2])
             result = PyTuple_Pack(6, out[0], out[1], out[2], matrix[0], matrix[1], matrix[2]);
         for (int k = 0; k < 3; k++)
@@ -916,7 +920,6 @@ done:
     vec_free(&hits.stop);
     vec_free(&hits.column);
     vec_free(&prefixes);
-    vec_free(&rows);
     return result;
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -161,11 +162,17 @@ def score_documents(
     columns = [model.signals.index(s) for s in signals]
     split = []
     model_inputs: list[str] = []
+    sentence_texts: list[str] = []
     for text in texts:
         view = prose_view(text, options.format)
         sentences = split_sentences(view.masked, view.blocks)
         split.append(sentences)
-        model_inputs.extend(view.masked[s.start : s.end] for s in sentences)
+        inputs = [view.masked[s.start : s.end] for s in sentences]
+        model_inputs.extend(inputs)
+        # The plain view is the text itself, so its slices are the sentences' own text too.
+        sentence_texts.extend(
+            inputs if view.masked is text else [text[s.start : s.end] for s in sentences]
+        )
     extraction = model.analyse(model_inputs)
     probabilities = np.round(
         model.probabilities(extraction.matrix)[:, columns].astype(np.float64), SCORE_DIGITS
@@ -178,28 +185,24 @@ def score_documents(
         flagged = [(row, flags) for row, flags in enumerate(flags_of) if flags]
         explained = model.explain_rows(extraction, flagged)
         evidence_of = {row: phrases for (row, _), phrases in zip(flagged, explained, strict=True)}
+    score_dicts = list(map(dict, map(zip, repeat(signals), score_rows)))
     results = []
     offset = 0
     for text, sentences in zip(texts, split, strict=True):
+        rows = range(offset, offset + len(sentences))
         scored = [
             SentenceScore(
                 sentence.index,
                 sentence.start,
                 sentence.end,
-                text[sentence.start : sentence.end],
-                dict(zip(signals, scores, strict=True)),
-                flags,
+                sentence_texts[row],
+                score_dicts[row],
+                flags_of[row],
                 [_evidence(p, text, sentence.start) for p in evidence_of.get(row, ())]
                 if options.explain
                 else None,
             )
-            for row, sentence, scores, flags in zip(
-                range(offset, offset + len(sentences)),
-                sentences,
-                score_rows[offset : offset + len(sentences)],
-                flags_of[offset : offset + len(sentences)],
-                strict=True,
-            )
+            for row, sentence in zip(rows, sentences, strict=True)
         ]
         offset += len(sentences)
         results.append(
