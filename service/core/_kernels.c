@@ -125,10 +125,15 @@ static inline int is_apostrophe(Py_UCS4 ch)
  * A cache from token text to packed code, looked up without building a str per token: the
  * hash is taken over the code points in place, and a str is made only for a new token.
  */
+/* One cache line per entry: short ASCII tokens are compared in place, the rest through their
+ * str. */
+#define INLINE_CHARS 32
 typedef struct {
     uint64_t hash;
-    PyObject *token; /* owned; NULL marks an empty slot */
     int64_t code;
+    PyObject *token;   /* owned; NULL marks an empty slot */
+    Py_ssize_t length; /* in code points; the token is in `ascii` when it is ASCII and fits */
+    char ascii[INLINE_CHARS];
 } Entry;
 
 typedef struct {
@@ -185,16 +190,19 @@ static PyObject *token_cache_size(PyObject *self, PyObject *capsule)
     return cache ? PyLong_FromSsize_t(cache->used) : NULL;
 }
 
-/* Return whether the str `token` has the code points text[start:end]. */
-static inline int same_token(PyObject *token, int kind, const void *data, Py_ssize_t start,
+/* Return whether the entry holds the code points text[start:end]. */
+static inline int same_token(const Entry *e, int kind, const void *data, Py_ssize_t start,
                              Py_ssize_t end)
 {
-    if (PyUnicode_GET_LENGTH(token) != end - start)
+    const Py_ssize_t length = end - start;
+    if (e->length != length)
         return 0;
-    const int token_kind = PyUnicode_KIND(token);
-    const void *token_data = PyUnicode_DATA(token);
+    if (kind == PyUnicode_1BYTE_KIND && length <= INLINE_CHARS && e->ascii[0] != 0)
+        return memcmp(e->ascii, (const char *)data + start, (size_t)length) == 0;
+    const int token_kind = PyUnicode_KIND(e->token);
+    const void *token_data = PyUnicode_DATA(e->token);
     if (token_kind == kind)
-        return memcmp(token_data, (const char *)data + start * kind, (size_t)((end - start) * kind)) == 0;
+        return memcmp(token_data, (const char *)data + start * kind, (size_t)(length * kind)) == 0;
     for (Py_ssize_t k = start; k < end; k++)
         if (PyUnicode_READ(token_kind, token_data, k - start) != PyUnicode_READ(kind, data, k))
             return 0;
@@ -240,7 +248,7 @@ static int cache_code(TokenCache *cache, PyObject *text, int kind, const void *d
         const Entry *e = &cache->entries[slot];
         if (e->token == NULL)
             break;
-        if (e->hash == hash && same_token(e->token, kind, data, start, end)) {
+        if (e->hash == hash && same_token(e, kind, data, start, end)) {
             *code = e->code;
             return 0;
         }
@@ -266,7 +274,11 @@ static int cache_code(TokenCache *cache, PyObject *text, int kind, const void *d
     slot = hash & mask;
     while (cache->entries[slot].token != NULL)
         slot = (slot + 1) & mask;
-    cache->entries[slot] = (Entry){hash, token, found};
+    Entry *e = &cache->entries[slot];
+    *e = (Entry){.hash = hash, .code = found, .token = token, .length = end - start};
+    /* An ASCII token that fits is kept in place too (a non-empty first byte marks it). */
+    if (PyUnicode_IS_ASCII(token) && end - start <= INLINE_CHARS && end > start)
+        memcpy(e->ascii, PyUnicode_DATA(token), (size_t)(end - start));
     cache->used++;
     *code = found;
     return 0;
@@ -361,15 +373,14 @@ done:
 
 /* -- n-gram tables --------------------------------------------------------------------- */
 
-typedef struct {
-    int64_t key; /* -1 where the slot is empty */
-    int64_t column;
-} Slot;
-
+/* One int64 per slot: the key above the low column_bits bits, the column in them; -1 where
+ * the slot is empty. Half the memory of a (key, column) pair, so more of the tables stays
+ * in cache, and every probe reads one word. */
 typedef struct {
     Py_ssize_t n;
-    Array slots; /* 2**bits (key, column) pairs */
+    Array slots; /* 2**bits packed slots */
     int bits;
+    int column_bits;
 } Table;
 
 /* Fibonacci hashing, as feature_index._hash: multiply by 2**64 / golden ratio, keep the top. */
@@ -378,17 +389,16 @@ static inline uint64_t home_slot(int64_t key, int bits)
     return ((uint64_t)key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits);
 }
 
-#define SLOTS(t) ((const Slot *)(t)->slots.view.buf)
-
 static inline int64_t table_find(const Table *t, int64_t key)
 {
     const uint64_t mask = ((uint64_t)1 << t->bits) - 1;
-    const Slot *slots = SLOTS(t);
+    const int64_t *slots = I64(t->slots);
     for (uint64_t slot = home_slot(key, t->bits);; slot = (slot + 1) & mask) {
-        if (slots[slot].key == key)
-            return slots[slot].column;
-        if (slots[slot].key == -1)
+        const int64_t held = slots[slot];
+        if (held == -1)
             return -1;
+        if ((held >> t->column_bits) == key)
+            return held & (((int64_t)1 << t->column_bits) - 1);
     }
 }
 
@@ -396,15 +406,15 @@ static int table_get(PyObject *spec, Table *t)
 {
     PyObject *slots;
     memset(t, 0, sizeof(*t));
-    if (!PyArg_ParseTuple(spec, "nOi:table", &t->n, &slots, &t->bits))
+    if (!PyArg_ParseTuple(spec, "nOii:table", &t->n, &slots, &t->bits, &t->column_bits))
         return -1;
-    if (t->bits < 1 || t->bits > 40) {
+    if (t->bits < 1 || t->bits > 40 || t->column_bits < 1 || t->column_bits > 40) {
         PyErr_SetString(PyExc_ValueError, "table bits out of range");
         return -1;
     }
     if (array_get(slots, &t->slots, 8, "table slots") < 0)
         return -1;
-    if (t->slots.len != ((Py_ssize_t)2 << t->bits)) {
+    if (t->slots.len != ((Py_ssize_t)1 << t->bits)) {
         array_release(&t->slots);
         PyErr_SetString(PyExc_ValueError, "table slots do not match its size");
         return -1;
@@ -453,7 +463,8 @@ static int ngram_hits(const Tokens *tok, const Table *t, int64_t base, const Vec
     enum { BLOCK = 32 };
     int64_t block_pos[BLOCK], block_key[BLOCK];
     uint64_t block_slot[BLOCK];
-    const Slot *slots = SLOTS(t);
+    const int64_t *slots = I64(t->slots);
+    const int64_t column_mask = ((int64_t)1 << t->column_bits) - 1;
     const uint64_t mask = ((uint64_t)1 << t->bits) - 1;
     for (Py_ssize_t c0 = 0; c0 < m; c0 += BLOCK) {
         int filled = 0;
@@ -478,12 +489,12 @@ static int ngram_hits(const Tokens *tok, const Table *t, int64_t base, const Vec
         }
         for (int b = 0; b < filled; b++) {
             uint64_t slot = block_slot[b];
-            while (slots[slot].key != block_key[b] && slots[slot].key != -1)
+            while (slots[slot] != -1 && (slots[slot] >> t->column_bits) != block_key[b])
                 slot = (slot + 1) & mask;
-            if (slots[slot].key == -1)
+            if (slots[slot] == -1)
                 continue;
             const int64_t p = block_pos[b];
-            if (hits_add(hits, p, p + n, slots[slot].column) < 0 || vec_push(found, p) < 0)
+            if (hits_add(hits, p, p + n, slots[slot] & column_mask) < 0 || vec_push(found, p) < 0)
                 return -1;
         }
     }

@@ -57,6 +57,8 @@ IntArray = NDArray[np.int64]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int64)
 # The one token pattern the compiled tokenizer implements.
 KERNEL_WORD_PATTERN = r"\w+(?:['’]\w+)*"
+# A packed slot holds key and column in the 63 bits of a non-negative int64.
+_PACKED_BITS = 63
 # 1 + log(count) is looked up for counts below this; a larger count grows the table.
 _LOG_TABLE_SIZE = 4096
 
@@ -258,23 +260,21 @@ class FeatureIndex:
             and rules.pattern.pattern == KERNEL_WORD_PATTERN
             and rules.pattern.flags == re.UNICODE
         )
-        self._kernel = (
-            _KernelState(self._build_kernel_spec(), _kernels.token_cache())
-            if self.compiled
-            else None
-        )
+        spec = self._build_kernel_spec() if self.compiled else None
+        # A vocabulary too large to pack its tables in 64-bit slots keeps to the NumPy loops.
+        self.compiled = spec is not None
+        self._kernel = _KernelState(spec, _kernels.token_cache()) if spec is not None else None
 
-    def _build_kernel_spec(self) -> tuple[object, ...]:
-        """Return the tables in the layout _kernels.find_hits reads (its spec argument)."""
-
-        def table(t: NgramTable) -> tuple[int, IntArray, int]:
-            # Key and column side by side: one cache line per probe instead of two.
-            return (
-                t.n,
-                np.ascontiguousarray(np.stack([t.slot_keys, t.slot_columns], axis=1)),
-                t.bits,
-            )
-
+    def _build_kernel_spec(self) -> tuple[object, ...] | None:
+        """Return the tables in the layout _kernels.extract reads, or None if they do not fit."""
+        column_bits = max(1, (self.n_columns - 1).bit_length())
+        specs = []
+        for table in [*self.word_tables, *self.shape_tables, self.cues.edges]:
+            packed = _packed_slots(table, column_bits)
+            if packed is None:
+                return None
+            specs.append((table.n, packed, table.bits, column_bits))
+        words, shapes = len(self.word_tables), len(self.shape_tables)
         return (
             _SHAPE_BITS + _FLAG_BITS,
             _FLAG_BITS,
@@ -283,11 +283,11 @@ class FeatureIndex:
             self.shape_base,
             self.prefix_closed,
             self.unigram_columns,
-            [table(t) for t in self.word_tables],
-            [table(t) for t in self.shape_tables],
+            specs[:words],
+            specs[words : words + shapes],
             (REPORTING, GENERIC, PRONOUN, UPPER, CUE_START),
             tuple(self.attr_columns[kind] for kind in ("vague", "named", "pronoun", "none")),
-            table(self.cues.edges),
+            specs[-1],
             self.cues.base,
             self.cues.column_starts,
             self.cues.columns,
@@ -640,6 +640,18 @@ class _Hits:
 def _concat(chunks: list[IntArray]) -> IntArray:
     """Concatenate int64 chunks (an empty list gives an empty array)."""
     return np.concatenate(chunks).astype(np.int64) if chunks else np.zeros(0, dtype=np.int64)
+
+
+def _packed_slots(table: NgramTable, column_bits: int) -> IntArray | None:
+    """Return the table's slots as key << column_bits | column (-1 empty), or None if too wide."""
+    held = table.slot_keys >= 0
+    widest = int(table.slot_keys[held].max()).bit_length() if held.any() else 0
+    if widest + column_bits > _PACKED_BITS:
+        return None
+    packed: IntArray = np.where(
+        held, (table.slot_keys << column_bits) | table.slot_columns, np.int64(-1)
+    )
+    return packed
 
 
 def _one_plus_log(size: int) -> NDArray[np.float32]:

@@ -108,6 +108,17 @@ def test_the_shipped_vocabulary_gives_the_reference_arrays(
     )
 
 
+def test_tables_too_wide_to_pack_keep_to_the_numpy_loops(
+    features: SentenceFeatures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("service.core.feature_index._PACKED_BITS", 8)
+    index = features.build_feature_index()
+    assert not index.compiled
+    assert_same_extraction(
+        index.extract(SENTENCES), features.build_feature_index(compiled=False).extract(SENTENCES)
+    )
+
+
 def test_a_count_beyond_the_log_table_grows_it(features: SentenceFeatures) -> None:
     compiled = features.build_feature_index()
     compiled._log_table = _one_plus_log(4)
@@ -170,6 +181,17 @@ def test_the_token_cache_asks_once_per_new_token() -> None:
         _kernels.token_codes(["the cat saw the other cat"], cache, code_of, 100)
     assert seen == ["the", "cat", "saw", "other"]
     assert _kernels.token_cache_size(cache) == 4
+
+
+def test_the_token_cache_matches_tokens_across_string_kinds_and_lengths() -> None:
+    long_word = "x" * 40  # longer than the entries keep in place
+    latin1, ucs2 = f"cat {long_word} café naïve", f"東 cat {long_word} café naïve"
+    code_of, seen = numbering()
+    cache = _kernels.token_cache()
+    codes, _ = _kernels.token_codes([latin1, ucs2, latin1], cache, code_of, 100)
+    assert seen == ["cat", long_word, "café", "naïve", "東"]
+    spelled = [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()]
+    assert spelled == _TOKEN.findall(latin1) + _TOKEN.findall(ucs2) + _TOKEN.findall(latin1)
 
 
 def test_the_token_cache_starts_again_at_its_limit() -> None:
