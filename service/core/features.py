@@ -76,14 +76,14 @@ FUNCTION_WORDS: frozenset[str] = _words(
 _KEPT_IN_SHAPES = FUNCTION_WORDS | REPORTING_VERBS | GENERIC_SOURCES | PRONOUNS
 
 # Agentless attribution: "it is believed", "was reported", "reportedly", "is said to".
-# Every match starts with one of these letters; checking that first lets the engine skip most
-# positions at once instead of trying each branch (1.6 times faster, the same matches).
+# Every match starts with one of these letters; checking that first, before the alternatives
+# (hence the group around them), lets the engine pass most positions after one test.
 AGENTLESS_FIRST_LETTER = r"(?=[iawrp])"
 _AGENTLESS = re.compile(
-    AGENTLESS_FIRST_LETTER + r"\b(?:it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+)?"
+    AGENTLESS_FIRST_LETTER + r"(?:\b(?:it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+)?"
     r"(?:believed|reported|said|claimed|alleged|rumou?red|thought|understood|suggested))"
     r"|\b(?:is|are|was|were)\s+(?:widely\s+)?(?:said|believed|reported|thought|rumou?red)\s+to\b"
-    r"|\breportedly\b|\ballegedly\b|\bpurportedly\b",
+    r"|\breportedly\b|\ballegedly\b|\bpurportedly\b)",
     re.IGNORECASE,
 )
 # Every agentless match has a token holding one of the hint's words and a token that is its
