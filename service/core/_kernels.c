@@ -286,7 +286,7 @@ static int cache_code(TokenCache *cache, PyObject *text, int kind, const void *d
 
 /* Append the packed code of every token of one text; return its token count, or -1. */
 static Py_ssize_t codes_of_text(PyObject *text, TokenCache *cache, PyObject *code_of,
-                                Py_ssize_t limit, Vec *codes)
+                                Py_ssize_t limit, Vec *codes, int64_t *joined)
 {
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -311,22 +311,25 @@ static Py_ssize_t codes_of_text(PyObject *text, TokenCache *cache, PyObject *cod
         if (cache_code(cache, text, kind, data, start, i, code_of, limit, &code) < 0 ||
             vec_push(codes, code) < 0)
             return -1;
+        *joined |= code;
         count++;
     }
     return count;
 }
 
 PyDoc_STRVAR(token_codes_doc,
-             "token_codes(texts, cache, code_of, limit) -> (codes, counts)\n\n"
-             "Tokenize every text and return each token's packed code and each text's token\n"
-             "count, as int64 bytearrays; a new token gets code_of(token), remembered in the\n"
-             "cache (from token_cache()), which starts again once it holds limit tokens.");
+             "token_codes(texts, cache, code_of, limit, mask) -> (codes, counts, joined)\n\n"
+             "Tokenize every text and return each token's packed code, each text's token count\n"
+             "and, per text, the OR of its codes & mask, as int64 bytearrays. A new token gets\n"
+             "code_of(token), remembered in the cache (from token_cache()), which starts again\n"
+             "once it holds limit tokens.");
 
 static PyObject *token_codes(PyObject *self, PyObject *args)
 {
     PyObject *texts, *capsule, *code_of;
     Py_ssize_t limit;
-    if (!PyArg_ParseTuple(args, "OOOn:token_codes", &texts, &capsule, &code_of, &limit))
+    long long mask;
+    if (!PyArg_ParseTuple(args, "OOOnL:token_codes", &texts, &capsule, &code_of, &limit, &mask))
         return NULL;
     TokenCache *cache = PyCapsule_GetPointer(capsule, CACHE_CAPSULE);
     if (cache == NULL)
@@ -344,29 +347,31 @@ static PyObject *token_codes(PyObject *self, PyObject *args)
         return NULL;
     const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    Vec codes = {0}, counts = {0};
+    Vec codes = {0}, counts = {0}, joined = {0};
     PyObject *result = NULL;
-    if (vec_reserve(&counts, n) < 0)
+    if (vec_reserve(&counts, n) < 0 || vec_reserve(&joined, n) < 0)
         goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
         if (!PyUnicode_Check(items[k])) {
             PyErr_SetString(PyExc_TypeError, "texts must be a sequence of str");
             goto done;
         }
-        const Py_ssize_t count = codes_of_text(items[k], cache, code_of, limit, &codes);
+        int64_t all = 0;
+        const Py_ssize_t count = codes_of_text(items[k], cache, code_of, limit, &codes, &all);
         if (count < 0)
             goto done;
         counts.data[counts.len++] = count;
+        joined.data[joined.len++] = all & mask;
     }
-    PyObject *codes_out = vec_take(&codes);
-    PyObject *counts_out = codes_out ? vec_take(&counts) : NULL;
-    if (counts_out != NULL)
-        result = PyTuple_Pack(2, codes_out, counts_out);
-    Py_XDECREF(codes_out);
-    Py_XDECREF(counts_out);
+    PyObject *out[3] = {vec_take(&codes), vec_take(&counts), vec_take(&joined)};
+    if (out[0] && out[1] && out[2])
+        result = PyTuple_Pack(3, out[0], out[1], out[2]);
+    for (int k = 0; k < 3; k++)
+        Py_XDECREF(out[k]);
 done:
     vec_free(&codes);
     vec_free(&counts);
+    vec_free(&joined);
     Py_DECREF(seq);
     return result;
 }

@@ -337,13 +337,14 @@ class FeatureIndex:
 
     def _extract_compiled(self, texts: Sequence[str], kernel: _KernelState) -> Extraction:
         """Extract with the C loops (tokens, hits, tf-idf cells); regex cues are scanned here."""
-        code_bytes, count_bytes = _kernels.token_codes(
-            texts, kernel.cache, self._code, _CACHE_LIMIT
+        code_bytes, count_bytes, joined = _kernels.token_codes(
+            texts, kernel.cache, self._code, _CACHE_LIMIT, _FLAG_MASK
         )
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(count_bytes, dtype=np.int64), out=offsets[1:])
-        flags = np.frombuffer(code_bytes, dtype=np.int64) & _FLAG_MASK
-        span_rows, span_columns, span_starts, span_ends = self._regex_hits(texts, flags, offsets)
+        span_rows, span_columns, span_starts, span_ends = self._regex_hits(
+            texts, np.frombuffer(joined, dtype=np.int64)
+        )
         while (
             found := _kernels.extract(
                 code_bytes,
@@ -413,7 +414,9 @@ class FeatureIndex:
         self._attribution_hits(found, flags, offsets[:-1][sentence_of], ends)
         first = found.first()
         hit_columns = found.columns()
-        span_rows, span_columns, span_starts, span_ends = self._regex_hits(texts, flags, offsets)
+        sentence_flags = np.zeros(len(texts), dtype=np.int64)
+        np.bitwise_or.at(sentence_flags, sentence_of, flags)
+        span_rows, span_columns, span_starts, span_ends = self._regex_hits(texts, sentence_flags)
         matrix = self._matrix(
             np.concatenate([sentence_of[first], span_rows]),
             np.concatenate([hit_columns, span_columns]),
@@ -498,19 +501,19 @@ class FeatureIndex:
         found.add_ranges(firsts, stops, columns)
 
     def _regex_hits(
-        self, texts: Sequence[str], flags: IntArray, offsets: IntArray
+        self, texts: Sequence[str], sentence_flags: IntArray
     ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        """Return (row, column, start, end) of every regex cue match, in sentence offsets."""
+        """Return (row, column, start, end) of every regex cue match, in sentence offsets.
+
+        sentence_flags holds, per sentence, the OR of its tokens' flags.
+        """
         rows: list[IntArray] = []
         columns: list[IntArray] = []
         starts: list[IntArray] = []
         ends: list[IntArray] = []
         for cue, column, bit in self.regex_cues:
-            hinted, companions = (
-                np.unique(np.searchsorted(offsets, np.flatnonzero(flags & b), side="right") - 1)
-                for b in (bit, bit << 1)
-            )
-            scanned = np.intersect1d(hinted, companions, assume_unique=True)
+            both = bit | bit << 1  # a token matching the hint and one matching the companion
+            scanned = np.flatnonzero((sentence_flags & both) == both)
             if not len(scanned):
                 continue
             # One scan over the hinted sentences joined by NUL: the cue patterns match neither

@@ -146,7 +146,7 @@ def numbering() -> tuple[Callable[[str], int], list[str]]:
 def tokens_of(texts: Sequence[str], *, limit: int = 1_000) -> list[list[str]]:
     """Tokenize with the kernel and spell each text's tokens back out."""
     code_of, seen = numbering()
-    codes, counts = _kernels.token_codes(texts, _kernels.token_cache(), code_of, limit)
+    codes, counts, _ = _kernels.token_codes(texts, _kernels.token_cache(), code_of, limit, 0)
     spelled = [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()]
     bounds = np.concatenate([[0], np.cumsum(np.frombuffer(counts, dtype=np.int64))]).tolist()
     return [spelled[a:b] for a, b in pairwise(bounds)]
@@ -174,11 +174,19 @@ def test_the_tokenizer_keeps_apostrophes_only_between_word_characters(
     assert tokens_of([text]) == [tokens]
 
 
+def test_the_tokenizer_joins_each_texts_codes_under_the_mask() -> None:
+    codes_of = {"a": 0b0011, "b": 0b0100, "c": 0b1000}
+    _, _, joined = _kernels.token_codes(
+        ["a b", "", "c a", "b"], _kernels.token_cache(), codes_of.__getitem__, 10, 0b1110
+    )
+    assert np.frombuffer(joined, dtype=np.int64).tolist() == [0b0110, 0, 0b1010, 0b0100]
+
+
 def test_the_token_cache_asks_once_per_new_token() -> None:
     code_of, seen = numbering()
     cache = _kernels.token_cache()
     for _ in range(3):
-        _kernels.token_codes(["the cat saw the other cat"], cache, code_of, 100)
+        _kernels.token_codes(["the cat saw the other cat"], cache, code_of, 100, 0)
     assert seen == ["the", "cat", "saw", "other"]
     assert _kernels.token_cache_size(cache) == 4
 
@@ -188,7 +196,7 @@ def test_the_token_cache_matches_tokens_across_string_kinds_and_lengths() -> Non
     latin1, ucs2 = f"cat {long_word} café naïve", f"東 cat {long_word} café naïve"
     code_of, seen = numbering()
     cache = _kernels.token_cache()
-    codes, _ = _kernels.token_codes([latin1, ucs2, latin1], cache, code_of, 100)
+    codes, _, _ = _kernels.token_codes([latin1, ucs2, latin1], cache, code_of, 100, 0)
     assert seen == ["cat", long_word, "café", "naïve", "東"]
     spelled = [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()]
     assert spelled == _TOKEN.findall(latin1) + _TOKEN.findall(ucs2) + _TOKEN.findall(latin1)
@@ -198,7 +206,7 @@ def test_the_token_cache_starts_again_at_its_limit() -> None:
     code_of, seen = numbering()
     cache = _kernels.token_cache()
     words = " ".join(f"w{k}" for k in range(50))
-    codes, _ = _kernels.token_codes([words, words], cache, code_of, 8)
+    codes, _, _ = _kernels.token_codes([words, words], cache, code_of, 8, 0)
     assert _kernels.token_cache_size(cache) <= 8
     # Evicted words are asked for again, and every code still spells its own token.
     assert [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()] == words.split() * 2
@@ -208,8 +216,8 @@ def test_the_token_cache_grows_past_its_first_size() -> None:
     code_of, seen = numbering()
     cache = _kernels.token_cache()
     words = [f"token{k}" for k in range(20_000)]
-    _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000)
-    codes, _ = _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000)
+    _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000, 0)
+    codes, _, _ = _kernels.token_codes([" ".join(words)], cache, code_of, 1_000_000, 0)
     assert len(seen) == 20_000
     assert [seen[c] for c in np.frombuffer(codes, dtype=np.int64).tolist()] == words
 
@@ -258,28 +266,34 @@ def raising(token: str) -> int:
     raise RuntimeError(f"no code for {token}")
 
 
+def tokenize(texts: object, cache: object = None, code_of: object = len, limit: int = 10) -> object:
+    """Call the tokenizer with a fresh cache unless one is given; mask 0."""
+    cache = _kernels.token_cache() if cache is None else cache
+    return _kernels.token_codes(texts, cache, code_of, limit, 0)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
-    ("call", "error"),
+    ("call", "error", "message"),
     [
-        (lambda: _kernels.token_codes(["ok", 3], _kernels.token_cache(), len, 10), TypeError),
-        (lambda: _kernels.token_codes("abc", _kernels.token_cache(), len, 10), TypeError),
-        (lambda: _kernels.token_codes(["a"], {}, len, 10), ValueError),
-        (lambda: _kernels.token_codes(["a"], _kernels.token_cache(), len, 0), ValueError),
-        (lambda: _kernels.token_codes(["a b"], _kernels.token_cache(), raising, 10), RuntimeError),
-        (lambda: _kernels.token_codes(["a"], _kernels.token_cache(), str, 10), TypeError),
+        (lambda: tokenize(["ok", 3]), TypeError, "sequence of str"),
+        (lambda: tokenize("abc"), TypeError, "not one str"),
+        (lambda: tokenize(["a"], cache={}), ValueError, "PyCapsule"),
+        (lambda: tokenize(["a"], limit=0), ValueError, "limit must be positive"),
+        (lambda: tokenize(["a b"], code_of=raising), RuntimeError, "no code for a"),
+        (lambda: tokenize(["a"], code_of=str), TypeError, "integer"),
     ],
     ids=["non-str text", "str not list", "not a cache", "zero limit", "code_of raises", "non-int"],
 )
 def test_the_tokenizer_rejects_malformed_calls(
-    call: Callable[[], object], error: type[Exception]
+    call: Callable[[], object], error: type[Exception], message: str
 ) -> None:
-    with pytest.raises(error):
+    with pytest.raises(error, match=message):
         call()
 
 
 def test_extract_rejects_counts_that_do_not_match_the_codes(compiled: FeatureIndex) -> None:
     assert compiled._kernel is not None
-    codes, _ = _kernels.token_codes(["a b c"], compiled._kernel.cache, compiled._code, 100)
+    codes, _, _ = _kernels.token_codes(["a b c"], compiled._kernel.cache, compiled._code, 100, 0)
     wrong_counts = bytearray(np.array([5], dtype=np.int64).tobytes())
     empty = np.zeros(0, dtype=np.int64)
     with pytest.raises(ValueError, match="token counts"):
