@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= ../shared/data
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck train evaluate bench fuzz soak audit peer openapi clean
+.PHONY: serve test lint typecheck train evaluate bench fuzz soak memcheck audit peer openapi clean
 
 $(STAMP): pyproject.toml setup.py constraints.txt service/core/_kernels.c
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ fuzz: $(STAMP)  ## schemathesis, >= 1,000 generated requests against a real guni
 
 soak: $(STAMP)  ## 5 minutes at 80 % of measured max throughput; fails on errors or RSS growth >= 5 %
 	$(BIN)/python reliability/soak.py
+
+memcheck: $(STAMP)  ## the C kernels' tests under valgrind memcheck; fails on any error in their code
+	$(BIN)/python reliability/memcheck.py
 
 audit: $(STAMP)  ## pip-audit over constraints.txt (detects an advisory service that checked nothing)
 	$(BIN)/pytest -q -rs tests/reliability/test_rel_audit.py
