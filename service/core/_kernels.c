@@ -123,10 +123,9 @@ static inline int is_apostrophe(Py_UCS4 ch)
 
 /*
  * A cache from token text to packed code, looked up without building a str per token: the
- * hash is taken over the code points in place, and a str is made only for a new token.
+ * hash is taken over the code points in place, and a str is made only for a new token. An
+ * entry fills one cache line; short ASCII tokens are compared in it, others through their str.
  */
-/* One cache line per entry: short ASCII tokens are compared in place, the rest through their
- * str. */
 #define INLINE_CHARS 32
 typedef struct {
     uint64_t hash;
@@ -519,6 +518,12 @@ static int family_hits(const Tokens *tok, PyObject *specs, int64_t base, int pre
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(specs) && status == 0; k++) {
         Table t;
         if (table_get(PyList_GET_ITEM(specs, k), &t) < 0) {
+            status = -1;
+            break;
+        }
+        if (t.n < 1) {
+            table_release(&t);
+            PyErr_SetString(PyExc_ValueError, "n-gram tables need a length of at least 1");
             status = -1;
             break;
         }

@@ -308,6 +308,20 @@ def test_extract_rejects_counts_that_do_not_match_the_codes(compiled: FeatureInd
         )
 
 
+def test_extract_rejects_an_ngram_table_of_length_zero(compiled: FeatureIndex) -> None:
+    assert compiled._kernel is not None
+    codes, counts, _ = _kernels.token_codes(
+        ["a b c"], compiled._kernel.cache, compiled._code, 100, 0
+    )
+    spec = list(compiled._kernel.spec)
+    spec[7] = [(0, *spec[7][0][1:])]  # the first word table, claiming length 0
+    empty = np.zeros(0, dtype=np.int64)
+    with pytest.raises(ValueError, match="at least 1"):
+        _kernels.extract(
+            codes, counts, tuple(spec), empty, empty, compiled.idf, compiled._log_table
+        )
+
+
 def test_the_token_pattern_is_the_one_the_kernel_implements() -> None:
     from service.core.feature_index import KERNEL_WORD_PATTERN
 
