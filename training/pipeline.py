@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from sklearn.pipeline import Pipeline
 
-from service.core.classifier import MultiSignalClassifier
+from service.core.classifier import FeatureWeighting, MultiSignalClassifier
 from service.core.features import SentenceFeatures
 
 
@@ -21,6 +21,7 @@ def build_pipeline(
     shape_ngram_max: int = 0,
     C: float | Sequence[float] = 4.0,  # noqa: N803 - scikit-learn's name for it
     calibration_folds: int = 3,
+    feature_weighting: FeatureWeighting = "none",
 ) -> Pipeline:
     """Return an unfitted features -> multi-signal classifier Pipeline."""
     return Pipeline(
@@ -39,7 +40,10 @@ def build_pipeline(
             (
                 "classify",
                 MultiSignalClassifier(
-                    signals=tuple(signals), C=C, calibration_folds=calibration_folds
+                    signals=tuple(signals),
+                    C=C,
+                    calibration_folds=calibration_folds,
+                    feature_weighting=feature_weighting,
                 ),
             ),
         ]
