@@ -254,16 +254,20 @@ class FeatureIndex:
         ]
         self._codes: dict[str, int] = {}
         self._log_table = _one_plus_log(_LOG_TABLE_SIZE)
-        self.compiled = (
+        usable = (
             compiled
             and HAVE_KERNELS
             and rules.pattern.pattern == KERNEL_WORD_PATTERN
             and rules.pattern.flags == re.UNICODE
         )
-        spec = self._build_kernel_spec() if self.compiled else None
         # A vocabulary too large to pack its tables in 64-bit slots keeps to the NumPy loops.
-        self.compiled = spec is not None
+        spec = self._build_kernel_spec() if usable else None
         self._kernel = _KernelState(spec, _kernels.token_cache()) if spec is not None else None
+
+    @property
+    def compiled(self) -> bool:
+        """Tell whether extraction runs the C loops (else the NumPy reference path)."""
+        return self._kernel is not None
 
     def _build_kernel_spec(self) -> tuple[object, ...] | None:
         """Return the tables in the layout _kernels.extract reads, or None if they do not fit."""
