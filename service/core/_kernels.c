@@ -596,7 +596,7 @@ static int cue_hits(const Tokens *tok, const int64_t *forms, const int64_t *flag
 
 typedef struct {
     int64_t reporting, generic, pronoun, upper;
-    int64_t columns[4]; /* vague, named, pronoun, none; -1 when the vocabulary lacks it */
+    int64_t columns[4]; /* feature_index.ATTRIBUTION_KINDS order; -1 when the vocabulary lacks it */
 } Attribution;
 
 /* Return who the reporting verb at `verb` credits (0 vague, 1 named, 2 pronoun, 3 none)

@@ -4,10 +4,10 @@ SentenceFeatures names its features as strings ("officials said", "shape:Cap sai
 "cue:hedge", "attr:vague"); building those strings for every n-gram of every sentence was
 nearly all of the cost of scoring. Here the fitted vocabulary is compiled once into integer
 tables: each token maps, through a cache, to a form id, a shape id and a few flag bits; an
-n-gram becomes one integer key looked up in an open-addressing hash table, so the per-token
-Python work is one dict lookup and the rest is NumPy. The features found are exactly the ones the string path
-names (tests/unit/test_features.py pins that), and each keeps the token range that fired it
-so explanations need no second tokenization.
+n-gram becomes one integer key looked up in an open-addressing hash table. The features found
+are exactly the ones the string path names (tests/unit/test_features.py pins that), and each
+keeps the token range that fired it, so an explanation needs no second feature search: only
+the character offsets of a flagged sentence's tokens are found again.
 
 The per-token loops run in C (service/core/_kernels.c) when that extension is built, as every
 install of the package builds it; the NumPy code here is the same algorithm, kept as the
@@ -36,6 +36,8 @@ try:
 except ImportError:  # a source tree that was never installed: the NumPy path still works
     HAVE_KERNELS = False
 
+# Who a reporting verb credits, in the order the attribution columns are handed to the C loops.
+ATTRIBUTION_KINDS = ("vague", "named", "pronoun", "none")
 # Bit flags stored with each token's ids; attribution and cue matching read only these.
 REPORTING = 1
 GENERIC = 2
@@ -241,9 +243,7 @@ class FeatureIndex:
             self.form_base,
         )
         self.cue_starts = frozenset(self.form_ids[key[0]] for key in lexicon)
-        self.attr_columns = {
-            kind: named.get(f"attr:{kind}", -1) for kind in ("vague", "named", "pronoun", "none")
-        }
+        self.attr_columns = {kind: named.get(f"attr:{kind}", -1) for kind in ATTRIBUTION_KINDS}
         if 2 * len(regex_cues) > _FLAG_BITS - _FIRST_REGEX_BIT:
             raise ValueError("too many regex cues for the token flags")
         # Two flag bits per cue: a token matching its hint, and one matching its companion.
@@ -290,7 +290,7 @@ class FeatureIndex:
             specs[:words],
             specs[words : words + shapes],
             (REPORTING, GENERIC, PRONOUN, UPPER, CUE_START),
-            tuple(self.attr_columns[kind] for kind in ("vague", "named", "pronoun", "none")),
+            tuple(self.attr_columns[kind] for kind in ATTRIBUTION_KINDS),
             specs[-1],
             self.cues.base,
             self.cues.column_starts,
