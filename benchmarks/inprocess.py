@@ -27,14 +27,7 @@ EXPLAIN = ScoreOptions(explain=True)
 
 def timings(action: Callable[[], object], repeat: int, warmup: int = 2) -> list[float]:
     """Return the wall time of each of `repeat` calls, in seconds, after untimed warm-up calls."""
-    for _ in range(warmup):
-        action()
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        out.append(time.perf_counter() - started)
-    return out
+    return interleaved_timings({"action": action}, repeat, warmup)["action"]
 
 
 def interleaved_timings(

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score
 
-from service.core.classifier import FeatureWeighting, ScaledLogistic
+from service.core.classifier import FeatureWeighting, MultiSignalClassifier
 from service.core.signals import CORE_SIGNALS, KNOWN_SIGNALS
 from training.artifacts import save_model
 from training.gold import GoldSentence, read_gold
@@ -157,9 +157,10 @@ def choose_c(
         x_dev = features.transform(dev.texts)
         results = []
         for c in C_GRID:
-            model = ScaledLogistic(
-                C=c, class_weight="balanced", weighting=FEATURE_WEIGHTING, random_state=0
-            )
+            # The very estimator the shipped classifier fits for this signal, at this C.
+            model = MultiSignalClassifier(
+                signals=signals, C=c, feature_weighting=FEATURE_WEIGHTING
+            ).estimator_for(k)
             model.fit(x_train[known], train.labels[known, k], sample_weight=train.weights[known])
             ap = float(average_precision_score(dev.labels, model.decision_function(x_dev)))
             results.append((ap, c))

@@ -159,7 +159,7 @@ class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
             known = ~np.isnan(y[:, k])
             rows, labels, w = X[known], y[known, k].astype(int), weights[known]
             self.n_known_[k] = int(known.sum())
-            model = self._logistic(k)
+            model = self.estimator_for(k)
             model.fit(rows, labels, sample_weight=w)
             self.coef_[:, k] = model.coef_.ravel().astype(np.float32)
             self.intercept_[k] = np.float32(model.intercept_[0])
@@ -167,8 +167,8 @@ class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         self.classes_ = np.array([0, 1])
         return self
 
-    def _logistic(self, k: int) -> ScaledLogistic:
-        """Return an unfitted (feature-weighted) logistic regression for signal k."""
+    def estimator_for(self, k: int) -> ScaledLogistic:
+        """Return the unfitted (feature-weighted) logistic regression that signal k is fitted with."""
         return ScaledLogistic(
             C=self._c_for(k),
             class_weight=self.class_weight,
@@ -184,7 +184,7 @@ class MultiSignalClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
             n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state
         )
         margins = cross_val_predict(
-            self._logistic(k),
+            self.estimator_for(k),
             rows,
             labels,
             cv=folds,
