@@ -219,6 +219,9 @@ data. `–` means not measurable there (no positives, or the system lacks the si
 
 _FOOTER = """## Known failure modes
 
+- Vague groups credited with a stance rather than speech ("many consider", "environmentalists
+  worry", "other leaders proposed") make up most missed `anonymous_sourcing` sentences on
+  gold dev (about 20 of 28 misses of model 1.7.0).
 - Attribution is judged from surface structure: a pronoun ("he said") whose antecedent is a
   named person two sentences back looks the same as an unnamed one; the model reads one
   sentence at a time.
