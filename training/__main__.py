@@ -1,4 +1,4 @@
-"""Command line for training: ``python -m training train|evaluate|counts --data DIR``."""
+"""Command line for training: ``python -m training train|evaluate|agreement|counts --data DIR``."""
 
 from __future__ import annotations
 
@@ -102,6 +102,23 @@ def select(
     records = candidate_records([*chosen, *extra], round_name=round_name)
     out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     click.echo(f"{len(records)} candidates written to {out}")
+
+
+@cli.command()
+@_DATA
+@click.option(
+    "--half",
+    type=click.Choice(["dev", "test"]),
+    default="dev",
+    show_default=True,
+    help="Gold half whose second annotation to compare.",
+)
+def agreement(data_dir: Path, half: str) -> None:
+    """Print how far the gold labels and a second annotator's agree, per core signal."""
+    from training.agreement import format_agreement, measure_agreement
+
+    results = measure_agreement("dev" if half == "dev" else "test", data_dir)
+    click.echo(format_agreement(results))
 
 
 @cli.command()
