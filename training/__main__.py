@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -107,17 +108,21 @@ def select(
 @cli.command()
 @_DATA
 @click.option(
-    "--half",
-    type=click.Choice(["dev", "test"]),
-    default="dev",
-    show_default=True,
-    help="Gold half whose second annotation to compare.",
+    "--second",
+    "second_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the second annotation (default: training/gold/second).",
 )
-def agreement(data_dir: Path, half: str) -> None:
-    """Print how far the gold labels and a second annotator's agree, per core signal."""
-    from training.agreement import format_agreement, measure_agreement
+def agreement(data_dir: Path, second_dir: Path | None) -> None:
+    """Print how far the gold dev labels and a second annotator's agree, per core signal."""
+    from training.agreement import SECOND_DIR, format_agreement, measure_agreement
 
-    results = measure_agreement("dev" if half == "dev" else "test", data_dir)
+    try:
+        results = measure_agreement("dev", data_dir, second_dir=second_dir or SECOND_DIR)
+    except ValueError as error:  # no shared sentence, or an article changed under its offsets
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
     click.echo(format_agreement(results))
 
 

@@ -123,3 +123,11 @@ def test_the_command_compares_the_whole_stored_sample(shipped_second_annotation:
 def test_the_command_prints_a_kappa_per_signal(shipped_second_annotation: str) -> None:
     rows = shipped_second_annotation.splitlines()[2:]
     assert all(-1.0 <= float(row.split("|")[6]) <= 1.0 for row in rows)
+
+
+def test_a_second_annotation_sharing_no_sentence_exits_2(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not data.is_dir():
+        pytest.skip("the research datasets are not beside the checkout")
+    result = CliRunner().invoke(cli, ["agreement", "--data", str(data), "--second", str(tmp_path)])
+    assert (result.exit_code, "share no sentence" in result.output) == (2, True)
