@@ -120,8 +120,9 @@ def agreement(data_dir: Path, second_dir: Path | None) -> None:
 
     try:
         results = measure_agreement("dev", data_dir, second_dir=second_dir or SECOND_DIR)
-    except ValueError as error:  # no shared sentence, or an article changed under its offsets
-        click.echo(f"Error: {error}", err=True)
+    # No shared sentence, a malformed record, an article missing or changed under its offsets.
+    except (ValueError, KeyError, OSError) as error:
+        click.echo(f"Error: cannot compare the annotations: {error!s}", err=True)
         sys.exit(2)
     click.echo(format_agreement(results))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -125,9 +126,26 @@ def test_the_command_prints_a_kappa_per_signal(shipped_second_annotation: str) -
     assert all(-1.0 <= float(row.split("|")[6]) <= 1.0 for row in rows)
 
 
-def test_a_second_annotation_sharing_no_sentence_exits_2(tmp_path: Path) -> None:
+GOOD_RECORD = {"doc": "polnear/dev/none", "start": 0, "end": 5, "sha1": "0" * 12}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "share no sentence"),
+        ("{not json\n", "cannot compare"),
+        (json.dumps({"doc": "polnear/dev/none"}) + "\n", "cannot compare"),
+        (json.dumps({**GOOD_RECORD, "labels": {}}) + "\n", "cannot compare"),
+    ],
+    ids=["empty folder", "invalid JSON", "missing fields", "unknown article"],
+)
+def test_a_second_annotation_that_cannot_be_compared_exits_2(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
     data = Path(__file__).resolve().parents[3] / "shared" / "data"
     if not data.is_dir():
         pytest.skip("the research datasets are not beside the checkout")
+    if content is not None:
+        (tmp_path / "dev.sample.jsonl").write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["agreement", "--data", str(data), "--second", str(tmp_path)])
-    assert (result.exit_code, "share no sentence" in result.output) == (2, True)
+    assert (result.exit_code, message in result.output) == (2, True), result.output
