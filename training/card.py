@@ -105,8 +105,24 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
         f"{_fmt(beyond['model_recall_on_them'])} of them (and {_fmt(beyond['model_recall_on_those'])} "
         f"of the {beyond['positives_patterns_match']} the patterns do match)."
     )
+    sections.append(_agreement_section(report.get("label_agreement_gold_dev", {})))
     sections.append(_FOOTER)
     return "\n\n".join(sections) + "\n"
+
+
+def _agreement_section(agreement: Mapping[str, Mapping[str, Any]]) -> str:
+    """Describe how far a second annotator agrees with the gold labels (the labels' ceiling)."""
+    if not agreement:
+        return ""
+    some = next(iter(agreement.values()))
+    return (
+        "### Label agreement (gold-dev)\n\n"
+        f"A second annotator labelled {some['sentences']} gold-dev sentences without seeing the "
+        'gold labels (training/gold/GUIDELINES.md, "Second annotator"). F1 of one annotation '
+        "against the other, a rough ceiling for any model judged by these labels: "
+        + ", ".join(f"`{s}` {_fmt(a['f1'])} (κ {_fmt(a['kappa'])})" for s, a in agreement.items())
+        + "."
+    )
 
 
 _SET_NOTES = {

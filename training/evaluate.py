@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from service.core.model import METADATA_FILE, Model, load_model
 from service.core.signals import CORE_SIGNALS
+from training.agreement import measure_agreement
 from training.baselines import LexiconBaseline
 from training.gold import GoldSentence, read_gold
 from training.labels import cue_lexicons, no_evidence_pattern
@@ -214,6 +215,10 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         "peer": peer_info,
         "explanation_overlap_gold_test": explanation_overlap(model, gold_test_sentences),
         "no_evidence_beyond_patterns_gold_test": beyond_patterns(model, gold_test_sentences),
+        "label_agreement_gold_dev": {
+            signal: {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(a).items()}
+            for signal, a in measure_agreement("dev", data_dir).items()
+        },
     }
 
 

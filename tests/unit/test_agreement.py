@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from service.core.signals import CORE_SIGNALS
 from training.__main__ import cli
 from training.agreement import agreement, format_agreement, signal_agreement
+from training.card import _agreement_section
 from training.gold import GoldSentence, Span
 
 SIGNAL = "anonymous_sourcing"
@@ -149,3 +151,13 @@ def test_a_second_annotation_that_cannot_be_compared_exits_2(
         (tmp_path / "dev.sample.jsonl").write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["agreement", "--data", str(data), "--second", str(tmp_path)])
     assert (result.exit_code, message in result.output) == (2, True), result.output
+
+
+def test_the_card_reports_the_agreement_of_every_signal(gold: list[GoldSentence]) -> None:
+    measured = {s: asdict(a) for s, a in agreement(gold, gold).items()}
+    section = _agreement_section(measured)
+    assert all(f"`{signal}` 1.000 (κ 1.000)" in section for signal in CORE_SIGNALS)
+
+
+def test_the_card_leaves_agreement_out_when_it_was_not_measured() -> None:
+    assert _agreement_section({}) == ""
