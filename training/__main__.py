@@ -116,10 +116,13 @@ def select(
 )
 def agreement(data_dir: Path, second_dir: Path | None) -> None:
     """Print how far the gold dev labels and a second annotator's agree, per core signal."""
-    from training.agreement import SECOND_DIR, format_agreement, measure_agreement
+    from training.agreement import SECOND_DIR, agreement, format_agreement, read_second
+    from training.gold import read_gold
 
     try:
-        results = measure_agreement("dev", data_dir, second_dir=second_dir or SECOND_DIR)
+        results = agreement(
+            read_gold("dev", data_dir), read_second(data_dir, second_dir or SECOND_DIR)
+        )
     # No shared sentence, a malformed record, an article missing or changed under its offsets.
     except (ValueError, KeyError, OSError) as error:
         click.echo(f"Error: cannot compare the annotations: {error!s}", err=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.core.signals import CORE_SIGNALS
-from training.gold import GOLD_DIR, GoldSentence, Half, Span, read_gold
+from training.gold import GOLD_DIR, GoldSentence, Span, read_gold
 
 # A second annotator's independent labels for a sample of gold sentences, in the gold format.
 SECOND_DIR = GOLD_DIR / "second"
@@ -79,11 +79,9 @@ def agreement(
     return {signal: signal_agreement(pairs, signal) for signal in CORE_SIGNALS}
 
 
-def measure_agreement(
-    half: Half, data_dir: Path, *, second_dir: Path = SECOND_DIR
-) -> dict[str, SignalAgreement]:
-    """Return the agreement of the gold half with the second annotation of its sample."""
-    return agreement(read_gold(half, data_dir), read_gold(half, data_dir, second_dir))
+def read_second(data_dir: Path, second_dir: Path = SECOND_DIR) -> list[GoldSentence]:
+    """Return the second annotation of the gold-dev sample, checked against its articles."""
+    return read_gold("dev", data_dir, second_dir)
 
 
 def format_agreement(results: dict[str, SignalAgreement]) -> str:

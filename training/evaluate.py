@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from service.core.model import METADATA_FILE, Model, load_model
 from service.core.signals import CORE_SIGNALS
-from training.agreement import measure_agreement
+from training.agreement import agreement, read_second
 from training.baselines import LexiconBaseline
 from training.gold import GoldSentence, read_gold
 from training.labels import cue_lexicons, no_evidence_pattern
@@ -160,7 +160,8 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
     signals = model.signals
     rows = [r for r in load_all(data_dir, REPO) if r.dataset not in EXCLUDED_DATASETS]
     gold_test_sentences = read_gold("test", data_dir)
-    gold_dev = gold_set("gold-dev", read_gold("dev", data_dir))
+    gold_dev_sentences = read_gold("dev", data_dir)
+    gold_dev = gold_set("gold-dev", gold_dev_sentences)
     sets = [gold_set("gold-test", gold_test_sentences), gold_dev, *dataset_sets(rows, signals)]
 
     def model_scores(texts: Sequence[str]) -> NDArray[np.float32]:
@@ -217,7 +218,7 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         "no_evidence_beyond_patterns_gold_test": beyond_patterns(model, gold_test_sentences),
         "label_agreement_gold_dev": {
             signal: {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(a).items()}
-            for signal, a in measure_agreement("dev", data_dir).items()
+            for signal, a in agreement(gold_dev_sentences, read_second(data_dir)).items()
         },
     }
 

@@ -108,11 +108,17 @@ def test_the_table_has_a_row_per_signal(gold: list[GoldSentence]) -> None:
 
 
 @pytest.fixture(scope="module")
-def shipped_second_annotation() -> str:
-    """Run the agreement command over the stored second annotation and the real articles."""
-    data = Path(__file__).resolve().parents[3] / "shared" / "data"
-    if not data.is_dir():
+def data() -> Path:
+    """Return the research datasets beside the checkout, which the gold offsets point into."""
+    found = Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not found.is_dir():
         pytest.skip("the research datasets are not beside the checkout")
+    return found
+
+
+@pytest.fixture(scope="module")
+def shipped_second_annotation(data: Path) -> str:
+    """Run the agreement command over the stored second annotation and the real articles."""
     result = CliRunner().invoke(cli, ["agreement", "--data", str(data)])
     assert result.exit_code == 0, result.output
     return result.output
@@ -142,11 +148,8 @@ GOOD_RECORD = {"doc": "polnear/dev/none", "start": 0, "end": 5, "sha1": "0" * 12
     ids=["empty folder", "invalid JSON", "missing fields", "unknown article"],
 )
 def test_a_second_annotation_that_cannot_be_compared_exits_2(
-    tmp_path: Path, content: str | None, message: str
+    data: Path, tmp_path: Path, content: str | None, message: str
 ) -> None:
-    data = Path(__file__).resolve().parents[3] / "shared" / "data"
-    if not data.is_dir():
-        pytest.skip("the research datasets are not beside the checkout")
     if content is not None:
         (tmp_path / "dev.sample.jsonl").write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["agreement", "--data", str(data), "--second", str(tmp_path)])
