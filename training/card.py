@@ -107,7 +107,7 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
     )
     sections.append(_agreement_section(report.get("label_agreement_gold_dev", {})))
     sections.append(_FOOTER)
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(section for section in sections if section) + "\n"
 
 
 def _agreement_section(agreement: Mapping[str, Mapping[str, Any]]) -> str:
