@@ -1,4 +1,4 @@
-"""Command line for training: ``python -m training train|evaluate|agreement|counts --data DIR``."""
+"""Command line for training: ``python -m training train|evaluate|select|agreement|counts``."""
 
 from __future__ import annotations
 
