@@ -218,8 +218,8 @@ repository. Train-split rows used: {rows_text}.
   Barrón-Cedeño et al. 2020): `checkworthy_claim`.
 - The project's own annotations (`training/annotations/`): hand-labelled sentences from
   PolNeAR and PTC **train** articles in nine rounds (cue-enriched, then rounds chosen by the
-  previous model's uncertainty or aimed at `no_evidence`; each round's effect, and one round tried
-  and not kept, are in that folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
+  previous model's uncertainty or aimed at `no_evidence`; each round's effect, and the four rounds
+  tried and not kept, are in that folder's README), weighted {training.get("dataset_weights", {}).get("annotations", 1)}×.
 
 How each label is derived: `training/LABELS.md`. Gold set and its guidelines: `training/gold/`.
 
