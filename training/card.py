@@ -75,6 +75,8 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
             f"### {set_name} ({report['sets'][set_name]} sentences)\n\n{note}\n\n"
             + metrics_table(report, set_name, present)
         )
+        if set_name == "gold-test":
+            sections.append(interval_section(report))
     maps = {
         SYSTEM_NAMES[s]: report["results"][s].get("clef19-test-map")
         for s in SYSTEM_NAMES
@@ -108,6 +110,57 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
     sections.append(_agreement_section(report.get("label_agreement_gold_dev", {})))
     sections.append(_FOOTER)
     return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _span(interval: Mapping[str, Any], *, signed: bool = False) -> str:
+    """Format an interval for a table cell (signed: a difference, so show the sign)."""
+    low, high = interval["low"], interval["high"]
+    if low is None or high is None:
+        return "–"
+    form = "{:+.3f}" if signed else "{:.3f}"
+    return f"{form.format(low)} to {form.format(high)}"
+
+
+def interval_section(report: Mapping[str, Any]) -> str:
+    """Describe how far the gold-test figures could move with another draw of articles."""
+    intervals: Mapping[str, Mapping[str, Any]] = report.get("intervals_gold_test", {})
+    if not intervals:
+        return ""
+    leads = [
+        s for s in ("lexicon", "peer") if any(f"f1_minus_{s}" in v for v in intervals.values())
+    ]
+    some = next(iter(intervals.values()))
+    lines = [
+        "| signal | F1 | F1, 95 % interval | AP | AP, 95 % interval | "
+        + " | ".join(f"F1 lead over {SYSTEM_NAMES[s]}, 95 % interval" for s in leads)
+        + " |",
+        "|---|---:|---:|---:|---:|" + "---:|" * len(leads),
+    ]
+    for signal, interval in intervals.items():
+        measured = report["results"]["model"]["gold-test"][signal]
+        cells = [
+            f"`{signal}`",
+            _fmt(measured["f1"]),
+            _span(interval["f1"]),
+            _fmt(measured["average_precision"]),
+            _span(interval["average_precision"]),
+            *(
+                _span(interval[f"f1_minus_{s}"], signed=True)
+                if f"f1_minus_{s}" in interval
+                else "–"
+                for s in leads
+            ),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return (
+        "### How much the gold-test figures could move\n\n"
+        f"Percentile intervals over {some['f1']['resamples']:,} resamples of the gold-test "
+        "articles: each draws as many articles as the half holds, with replacement, keeping "
+        "every sentence of a drawn article (sentences of one article are not independent), "
+        "and scores them at the shipped thresholds. The leads are paired: the model and the "
+        "baseline are scored on the same resample, and the interval is of the difference.\n\n"
+        + "\n".join(lines)
+    )
 
 
 def _agreement_section(agreement: Mapping[str, Mapping[str, Any]]) -> str:

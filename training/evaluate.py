@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from service.core.model import METADATA_FILE, Model, load_model
 from service.core.signals import CORE_SIGNALS
 from training.agreement import agreement, read_second
 from training.baselines import LexiconBaseline
+from training.bootstrap import ArticleBootstrap, average_precision, difference, f1_at
 from training.gold import GoldSentence, read_gold
 from training.labels import cue_lexicons, no_evidence_pattern
 from training.loaders import load_all
@@ -38,6 +39,8 @@ from training.train import ANNOTATIONS, EXCLUDED_DATASETS, REPO, training_data, 
 
 log = logging.getLogger("training")
 Scorer = Callable[[Sequence[str]], NDArray[np.float32]]
+# Article resamples behind every gold-test interval; 1,000 keeps the 2.5 % tails to 25 draws each.
+BOOTSTRAP_RESAMPLES = 1000
 
 
 @dataclass(frozen=True)
@@ -194,11 +197,14 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
             )
 
     results: dict[str, Any] = {}
+    gold_test_scores: dict[str, NDArray[np.float32]] = {}
     for system, (scorer, thresholds, known) in systems.items():
         results[system] = {}
         for eval_set in sets:
             started = time.perf_counter()
             scores = scorer(eval_set.texts)
+            if eval_set is sets[0]:
+                gold_test_scores[system] = scores
             measured = _measure(scores, eval_set, signals, thresholds)
             results[system][eval_set.name] = {s: m for s, m in measured.items() if s in known}
             log.info("%s on %s: %.1fs", system, eval_set.name, time.perf_counter() - started)
@@ -214,6 +220,13 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         "sets": {s.name: len(s.texts) for s in sets},
         "results": results,
         "peer": peer_info,
+        "intervals_gold_test": gold_test_intervals(
+            sets[0],
+            signals,
+            gold_test_scores,
+            thresholds={name: system[1] for name, system in systems.items()},
+            known={name: system[2] for name, system in systems.items()},
+        ),
         "explanation_overlap_gold_test": explanation_overlap(model, gold_test_sentences),
         "no_evidence_beyond_patterns_gold_test": beyond_patterns(model, gold_test_sentences),
         "label_agreement_gold_dev": {
@@ -221,6 +234,46 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
             for signal, a in agreement(gold_dev_sentences, read_second(data_dir)).items()
         },
     }
+
+
+def gold_test_intervals(
+    gold_test: EvalSet,
+    signals: Sequence[str],
+    scores: Mapping[str, NDArray[np.float32]],
+    *,
+    thresholds: Mapping[str, Mapping[str, float]],
+    known: Mapping[str, Sequence[str]],
+) -> dict[str, dict[str, Any]]:
+    """Return 95 % article-bootstrap intervals of the model's F1 and AP, and of its F1 leads.
+
+    The leads over the baselines are paired: each resample scores every system on the same
+    articles, so the interval is of the difference itself, not two intervals side by side.
+    """
+    bootstrap = ArticleBootstrap(gold_test.groups, resamples=BOOTSTRAP_RESAMPLES)
+    out: dict[str, dict[str, Any]] = {}
+    for k, signal in enumerate(signals):
+        if signal not in CORE_SIGNALS:
+            continue
+        labels = gold_test.labels[signal]
+        f1 = {
+            system: f1_at(labels, system_scores[:, k], thresholds[system][signal])
+            for system, system_scores in scores.items()
+            if signal in known[system]
+        }
+        out[signal] = {
+            "f1": bootstrap.interval(f1["model"]).as_dict(),
+            "average_precision": bootstrap.interval(
+                average_precision(labels, scores["model"][:, k])
+            ).as_dict(),
+            **{
+                f"f1_minus_{system}": bootstrap.interval(
+                    difference(f1["model"], f1[system])
+                ).as_dict()
+                for system in f1
+                if system != "model"
+            },
+        }
+    return out
 
 
 def _fit_peer(rows: Sequence[Row], signals: Sequence[str]) -> tuple[Scorer, dict[str, Any]] | None:
