@@ -165,7 +165,8 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
     gold_test_sentences = read_gold("test", data_dir)
     gold_dev_sentences = read_gold("dev", data_dir)
     gold_dev = gold_set("gold-dev", gold_dev_sentences)
-    sets = [gold_set("gold-test", gold_test_sentences), gold_dev, *dataset_sets(rows, signals)]
+    gold_test = gold_set("gold-test", gold_test_sentences)
+    sets = [gold_test, gold_dev, *dataset_sets(rows, signals)]
 
     def model_scores(texts: Sequence[str]) -> NDArray[np.float32]:
         return model.probabilities(model.vectorize(texts))
@@ -203,7 +204,7 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         for eval_set in sets:
             started = time.perf_counter()
             scores = scorer(eval_set.texts)
-            if eval_set is sets[0]:
+            if eval_set is gold_test:
                 gold_test_scores[system] = scores
             measured = _measure(scores, eval_set, signals, thresholds)
             results[system][eval_set.name] = {s: m for s, m in measured.items() if s in known}
@@ -221,7 +222,7 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         "results": results,
         "peer": peer_info,
         "intervals_gold_test": gold_test_intervals(
-            sets[0],
+            gold_test,
             signals,
             gold_test_scores,
             thresholds={name: system[1] for name, system in systems.items()},
