@@ -17,9 +17,14 @@ SYSTEM_NAMES = {
 }
 
 
+def _missing(value: Any) -> bool:
+    """Tell whether a metric was not measurable: None in the JSON report, NaN before it."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _fmt(value: Any) -> str:
     """Format a metric for a table cell."""
-    if value is None or (isinstance(value, float) and value != value):
+    if _missing(value):
         return "–"
     if isinstance(value, float):
         return f"{value:.3f}"
@@ -115,7 +120,7 @@ def render_card(report: Mapping[str, Any], model_dir: Path) -> str:
 def _span(interval: Mapping[str, Any], *, signed: bool = False) -> str:
     """Format an interval for a table cell (signed: a difference, so show the sign)."""
     low, high = interval["low"], interval["high"]
-    if low is None or high is None:
+    if _missing(low) or _missing(high):
         return "–"
     form = "{:+.3f}" if signed else "{:.3f}"
     return f"{form.format(low)} to {form.format(high)}"

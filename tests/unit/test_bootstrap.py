@@ -180,5 +180,16 @@ def test_card_section_names_the_resample_count(report: dict[str, Any]) -> None:
     assert "1,000 resamples" in interval_section(report)
 
 
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_card_shows_an_unmeasurable_interval_as_a_dash(
+    report: dict[str, Any], missing: float | None
+) -> None:
+    report["intervals_gold_test"]["no_evidence"] = {
+        **report["intervals_gold_test"]["no_evidence"],
+        "average_precision": {"low": missing, "high": missing, "resamples": 0},
+    }
+    assert "| `no_evidence` | 0.600 | 0.500 to 0.700 | 0.650 | – |" in interval_section(report)
+
+
 def test_card_leaves_the_section_out_without_intervals() -> None:
     assert interval_section({"results": {}}) == ""
