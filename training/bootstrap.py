@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score
 
-from training.metrics import precision_recall_f1
+from training.metrics import precision_recall_f1, report_fields
 
 IntArray = NDArray[np.int64]
 # A statistic of the rows a resample drew (indices may repeat); NaN when it is undefined there.
@@ -31,7 +31,7 @@ class Interval:
 
     def as_dict(self) -> dict[str, float | int]:
         """Return the interval rounded for reports."""
-        return {"low": round(self.low, 4), "high": round(self.high, 4), "resamples": self.resamples}
+        return report_fields(self)
 
 
 class ArticleBootstrap:

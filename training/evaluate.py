@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from training.loaders import load_all
 from training.metrics import (
     best_f1_threshold,
     mean_average_precision,
+    report_fields,
     signal_metrics,
     span_overlap_rate,
 )
@@ -231,7 +232,7 @@ def evaluate(data_dir: Path, model_dir: Path, *, with_peer: bool = True) -> dict
         "explanation_overlap_gold_test": explanation_overlap(model, gold_test_sentences),
         "no_evidence_beyond_patterns_gold_test": beyond_patterns(model, gold_test_sentences),
         "label_agreement_gold_dev": {
-            signal: {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(a).items()}
+            signal: report_fields(a)
             for signal, a in agreement(gold_dev_sentences, read_second(data_dir)).items()
         },
     }

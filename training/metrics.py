@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.metrics import average_precision_score
+
+
+def report_fields(record: Any) -> dict[str, Any]:
+    """Return a dataclass's fields with floats rounded to four places, as reports show them."""
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(record).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +33,7 @@ class SignalMetrics:
 
     def as_dict(self) -> dict[str, float | int]:
         """Return the metrics rounded for reports."""
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        return report_fields(self)
 
 
 def precision_recall_f1(labels: ArrayLike, flags: ArrayLike) -> tuple[float, float, float]:
